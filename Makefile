@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install test test-deps lint screenshot bench
+
+run: install  ## install the app and serve it with the Heeren-Werve demo on SQLite
+	$(BIN)/geoapp serve --host $(HOST) --port $(PORT)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+test-deps: install  ## what the tests need: Python test tools and Debian's Chromium
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	bash scripts/install-test-system-deps.sh
+
+test: test-deps  ## install what the tests need, then lint and run every test
+	$(BIN)/ruff check geoapp tests bench
+	$(BIN)/python -m pytest
+
+screenshot: test-deps  ## refresh docs/screenshot.png from the browser test
+	GEOAPP_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser -k screenshot
+
+bench: install
+	$(BIN)/python -m bench

@@ -1,0 +1,1 @@
+"""HTTP layer: FastAPI routers, dependencies and the problem+json error table."""

@@ -1,0 +1,130 @@
+"""The one error table: every refusal becomes RFC 9457 application/problem+json.
+
+Services raise domain errors with a message key; this module alone decides the status code
+and renders the message in the request's language. Internal text never reaches a client.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from geoapp.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
+from geoapp.i18n import negotiate, translate
+from geoapp.models import NAME_MAX, TEXT_MAX
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    NotAllowedNow: 409,
+}
+
+# (field, pydantic error type) → message key; None as type matches any type for that field.
+VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
+    ("text", "missing"): ("text_empty", {}),
+    ("text", "string_too_short"): ("text_empty", {}),
+    ("text", "string_too_long"): ("text_too_long", {"max": TEXT_MAX}),
+    ("author_name", "string_too_long"): ("name_too_long", {"max": NAME_MAX}),
+    ("contact_email", None): ("email_invalid", {}),
+    ("consent", None): ("consent_missing", {}),
+    ("geometry", "missing"): ("geometry_missing", {}),
+}
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised by the body-size limit before the whole body is read.
+
+    An HTTPException, because FastAPI turns any other error while reading a body into a 400.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413)
+        self.limit = limit
+
+
+def problem(
+    request: Request,
+    status: int,
+    key: str,
+    errors: list[dict[str, str]] | None = None,
+    **params: Any,
+) -> JSONResponse:
+    """A problem+json response whose detail is message `key` in the request's language."""
+    language = _language(request)
+    body: dict[str, Any] = {
+        "type": f"urn:geoapp:problem:{key}",
+        "title": translate(f"title_{status}", language),
+        "status": status,
+        "detail": translate(key, language, **params),
+        "code": key,
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into problem+json."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        status = next(s for cls, s in STATUS_OF.items() if isinstance(exc, cls))
+        language = _language(request)
+        errors = None
+        if exc.field:
+            errors = [{"field": exc.field, "message": translate(exc.key, language, **exc.params)}]
+        return problem(request, status, exc.key, errors, **exc.params)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        language = _language(request)
+        errors = [_field_error(error, language) for error in exc.errors()]
+        if any(e["code"] == "json_invalid" for e in errors):
+            return problem(request, 400, "json_invalid")
+        public = [{"field": e["field"], "message": e["message"]} for e in errors]
+        if len(errors) == 1:
+            return problem(request, 422, errors[0]["code"], public, **errors[0]["params"])
+        messages = " ".join(e["message"] for e in errors)
+        return problem(request, 422, "validation_summary", public, messages=messages)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return problem(request, 413, "body_too_large", max=exc.limit)
+        keys = {404: "not_found", 405: "method_not_allowed"}
+        return problem(request, exc.status_code, keys.get(exc.status_code, "not_found"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(request, 500, "internal_error")
+
+
+def _language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"), request.app.state.settings.languages)
+
+
+def _field_error(error: dict[str, Any], language: str) -> dict[str, Any]:
+    """One pydantic error as {field, message, code, params} a resident can act on."""
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    field = loc[0] if loc else "body"
+    kind = error.get("type", "")
+    if kind == "json_invalid" or (not loc and kind in ("model_attributes_type", "dict_type")):
+        return {"field": "body", "message": "", "code": "json_invalid", "params": {}}
+    key, params = VALIDATION_KEYS.get((field, kind)) or VALIDATION_KEYS.get(
+        (field, None), ("field_missing" if kind == "missing" else "field_invalid", {})
+    )
+    params = {"field": field, "reason": error.get("msg", ""), **params}
+    return {
+        "field": field,
+        "message": translate(key, language, **params),
+        "code": key,
+        "params": params,
+    }

@@ -1,0 +1,60 @@
+"""Residents' routes: consultations, their published pins, and new contributions."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+
+from geoapp.api.deps import BBoxDep, LanguageDep, StoreDep
+from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
+from geoapp.services import consultations, contributions
+
+router = APIRouter(prefix="/api", tags=["residents"])
+
+GEOJSON = "application/geo+json"
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = GEOJSON
+
+
+@router.get("/consultations", response_model=list[ConsultationPublic])
+def list_consultations(store: StoreDep, language: LanguageDep) -> list[ConsultationPublic]:
+    """Open and closed consultations, texts in the request's language."""
+    return consultations.list_public(store, language)
+
+
+@router.get("/consultations/{slug}", response_model=ConsultationPublic)
+def get_consultation(slug: str, store: StoreDep, language: LanguageDep) -> ConsultationPublic:
+    return consultations.to_public(consultations.get_public(store, slug), language)
+
+
+@router.get(
+    "/consultations/{slug}/contributions",
+    response_class=GeoJSONResponse,
+    responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
+)
+def list_contributions(
+    slug: str,
+    store: StoreDep,
+    bbox: BBoxDep,
+    category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
+) -> GeoJSONResponse:
+    """Published pins of a consultation as GeoJSON, newest first."""
+    features: dict[str, Any] = contributions.published_features(store, slug, bbox, category or [])
+    return GeoJSONResponse(features)
+
+
+@router.post(
+    "/consultations/{slug}/contributions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContributionPublic,
+)
+def create_contribution(
+    slug: str,
+    body: ContributionCreate,
+    store: StoreDep,
+    language: LanguageDep,
+) -> ContributionPublic:
+    """A new pin. `status` says whether it is shown at once ("published") or after review."""
+    return contributions.create(store, slug, body, language)

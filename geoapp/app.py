@@ -1,0 +1,61 @@
+"""The application factory: everything is built from Settings, nothing at import time."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from geoapp import __version__
+from geoapp.api import problems, public, reference
+from geoapp.api.limits import BodySizeLimit
+from geoapp.config import Settings
+from geoapp.services import demo
+from geoapp.services import reference as reference_layers
+from geoapp.store import open_store
+
+log = logging.getLogger(__name__)
+
+VENDOR = {
+    "/vendor/leaflet": Path(xstatic.pkg.leaflet.BASE_DIR),
+    "/vendor/leaflet.markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store opens (and migrates) in the lifespan."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.effective_database_url)
+        if settings.seed_demo:
+            added = demo.seed_if_empty(store, settings.reference_dir)
+            if added:
+                log.info("seeded %d demo consultations", added)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="Beteiligungskarte Heeren-Werve",
+        version=__version__,
+        description="Residents pin wishes and worries on a map; planners moderate and export.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.reference = reference_layers.load(settings.reference_dir)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    problems.install(app)
+    app.include_router(public.router)
+    app.include_router(reference.router)
+    for prefix, folder in VENDOR.items():
+        app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
+    app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")
+    return app

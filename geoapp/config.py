@@ -1,0 +1,38 @@
+"""Runtime settings, read from GEOAPP_* environment variables (never at import time)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geoapp.paths import bundled
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change; tests build one per test."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOAPP_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir."
+    )
+    seed_demo: bool = Field(
+        default=True, description="Give an empty database the Heeren-Werve demo consultations."
+    )
+    reference_dir: Path = Field(default_factory=lambda: bundled("heeren-werve"))
+    static_dir: Path = Field(default_factory=lambda: bundled("static"))
+
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap-Mitwirkende (ODbL)"
+    map_center: tuple[float, float] = (51.5778, 7.7128)
+    map_zoom: int = 15
+
+    max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
+    languages: tuple[str, ...] = ("de", "en")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'geoapp.sqlite').resolve()}"

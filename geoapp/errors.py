@@ -1,0 +1,28 @@
+"""Domain errors: each carries a message key from geoapp/i18n and the field it concerns.
+
+The HTTP layer decides the status code (api/problems.py); services only say what went wrong.
+"""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal a user can act on; `key` names the message, `params` fill it in."""
+
+    def __init__(self, key: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.field = field
+        self.params = params
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is not public)."""
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but its content breaks a rule."""
+
+
+class NotAllowedNow(DomainError):
+    """The request would be fine at another time (consultation not open)."""

@@ -1,0 +1,88 @@
+"""Pydantic schemas of the HTTP API: what comes in, and what anyone may see going out.
+
+Public models are separate classes without private fields, so an e-mail address cannot leak
+into a public response by accident.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from geoapp.store.base import ConsultationStatus, Moderation, Status
+
+TEXT_MAX = 2000
+NAME_MAX = 80
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
+
+
+class ContributionCreate(BaseModel):
+    """A resident's new pin, as the map form sends it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "geometry": {"type": "Point", "coordinates": [7.7128, 51.5778]},
+                "category": "sitzen-aufenthalt",
+                "text": "Mehr Bänke mit Aufstehhilfe vor der Sparkasse.",
+                "author_name": "Erika",
+                "consent": True,
+            }
+        }
+    )
+
+    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    category: str = Field(description="A category key of the consultation.")
+    text: Text
+    author_name: Name | None = Field(default=None, description="Shown publicly; optional.")
+    contact_email: EmailStr | None = Field(
+        default=None, description="Private: only planners see it; never in public output."
+    )
+    consent: Literal[True] = Field(description="The privacy notice was read and accepted.")
+
+
+class CategoryPublic(BaseModel):
+    key: str
+    label: str
+    color: str
+
+
+class ConsultationPublic(BaseModel):
+    slug: str
+    title: str
+    description: str
+    question: str
+    status: ConsultationStatus
+    opens_at: datetime
+    closes_at: datetime
+    moderation: Moderation
+    allow_replies: bool
+    allow_photos: bool
+    perimeter: dict[str, Any]
+    categories: list[CategoryPublic]
+
+
+class ContributionPublic(BaseModel):
+    """What anyone may see of a contribution (its GeoJSON properties, plus id and geometry)."""
+
+    id: str
+    consultation: str
+    geometry: dict[str, Any] | None
+    category: str
+    text: str
+    author_name: str | None
+    created_at: datetime
+    support_count: int
+    status: Status
+
+
+class MapConfig(BaseModel):
+    """Server settings the map page needs."""
+
+    tile_url: str
+    tile_attribution: str
+    center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
+    zoom: int
+    languages: list[str]

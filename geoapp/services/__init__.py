@@ -1,0 +1,1 @@
+"""The rules between the HTTP layer and the store."""

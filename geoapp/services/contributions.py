@@ -1,0 +1,84 @@
+"""Creating and listing contributions (pins) under the consultation's rules."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from geoapp import geo
+from geoapp.errors import InvalidInput
+from geoapp.models import ContributionCreate, ContributionPublic
+from geoapp.services.consultations import get_public, require_accepting
+from geoapp.store.base import (
+    BBox,
+    Consultation,
+    Contribution,
+    ContributionQuery,
+    Moderation,
+    Status,
+    Store,
+)
+
+
+def create(
+    store: Store,
+    slug: str,
+    data: ContributionCreate,
+    language: str,
+    now: datetime | None = None,
+) -> ContributionPublic:
+    """Store a resident's pin; published at once under post-moderation, else pending."""
+    now = now or datetime.now(UTC)
+    consultation = get_public(store, slug)
+    require_accepting(consultation, now)
+    if data.category not in {cat.key for cat in consultation.categories}:
+        raise InvalidInput("category_unknown", field="category", category=data.category)
+    location = geo.parse_location(data.geometry)
+    geo.require_inside(location, consultation.perimeter)
+    contribution = Contribution(
+        id=str(uuid.uuid4()),
+        consultation_id=consultation.id,
+        geometry=location,
+        category=data.category,
+        text=data.text,
+        author_name=data.author_name or None,
+        contact_email=data.contact_email,
+        language=language,
+        status=Status.PUBLISHED if consultation.moderation == Moderation.POST else Status.PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+    store.add_contribution(contribution)
+    return to_public(contribution, consultation)
+
+
+def published_features(
+    store: Store, slug: str, bbox: BBox | None, categories: list[str]
+) -> dict[str, Any]:
+    """The published pins of a consultation as a GeoJSON FeatureCollection."""
+    consultation = get_public(store, slug)
+    query = ContributionQuery(consultation_id=consultation.id, bbox=bbox, categories=categories)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            to_feature(to_public(c, consultation)) for c in store.list_contributions(query)
+        ],
+    }
+
+
+def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic:
+    return ContributionPublic(
+        id=c.id,
+        consultation=consultation.slug,
+        geometry=c.geometry,
+        category=c.category,
+        text=c.text,
+        author_name=c.author_name,
+        created_at=c.created_at,
+        support_count=c.support_count,
+        status=c.status,
+    )
+
+
+def to_feature(c: ContributionPublic) -> dict[str, Any]:
+    properties = c.model_dump(mode="json", exclude={"id", "geometry"})
+    return {"type": "Feature", "id": c.id, "geometry": c.geometry, "properties": properties}

@@ -1,0 +1,92 @@
+"""Tables as SQLAlchemy Core objects, shared by every backend (migrations create them)."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC, always hands back timezone-aware datetimes (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+consultations = Table(
+    "consultations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("title", JSON, nullable=False),
+    Column("description", JSON, nullable=False),
+    Column("question", JSON, nullable=False),
+    Column("perimeter", JSON, nullable=False),
+    Column("opens_at", UTCDateTime, nullable=False),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("moderation", String(8), nullable=False),
+    Column("categories", JSON, nullable=False),
+    Column("allow_replies", Boolean, nullable=False, default=True),
+    Column("allow_photos", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "consultation_id",
+        String(36),
+        ForeignKey("consultations.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    Column("geometry", JSON, nullable=True),
+    # The bounding box is kept beside the GeoJSON so that every backend can index it.
+    Column("min_lon", Float, nullable=True),
+    Column("min_lat", Float, nullable=True),
+    Column("max_lon", Float, nullable=True),
+    Column("max_lat", Float, nullable=True),
+    Column("category", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author_name", String(80), nullable=True),
+    Column("contact_email", String(254), nullable=True),
+    Column("language", String(8), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("support_count", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
+)

@@ -1,0 +1,54 @@
+"""SQLite backend: WAL, foreign keys, R*Tree bbox index, writers queue instead of failing."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from geoapp.store.base import BBox
+from geoapp.store.schema import contributions
+from geoapp.store.sql import SqlStore
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SqliteStore(SqlStore):
+    """The embedded default: one file, no server, no extension to install."""
+
+    read_options = {"sqlite_readonly": True}  # noqa: RUF012
+
+    def __init__(self, url: str) -> None:
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Take transaction control from the sqlite3 module so that BEGIN IMMEDIATE works.
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A deferred transaction that later writes can fail with "database is locked"
+            # without waiting; writers therefore take the lock up front and queue on busy_timeout.
+            mode = "" if conn.get_execution_options().get("sqlite_readonly") else " IMMEDIATE"
+            conn.exec_driver_sql(f"BEGIN{mode}")
+
+        super().__init__(engine)
+
+    def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
+        return text(
+            "contributions.rowid IN (SELECT id FROM contributions_rtree "
+            "WHERE min_lon <= :max_lon AND max_lon >= :min_lon "
+            "AND min_lat <= :max_lat AND max_lat >= :min_lat)"
+        ).bindparams(
+            min_lon=bbox.min_lon, min_lat=bbox.min_lat, max_lon=bbox.max_lon, max_lat=bbox.max_lat
+        ) & contributions.c.min_lon.is_not(None)

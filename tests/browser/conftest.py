@@ -1,0 +1,136 @@
+"""Browser fixtures: the real app on a loopback port, Debian's Chromium driven by Playwright.
+
+Every host but the test server is blocked, so the tests also prove the page works offline.
+Console errors fail a test unless they come from blocked base-map tiles.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from geoapp.app import create_app
+from geoapp.config import Settings
+from geoapp.store import Store
+from tests.live_server import serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("GEOAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TILE_HOST = "tile.openstreetmap.org"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    yield browser
+    browser.close()
+
+
+class LiveApp:
+    """The running app: its URL and its store (to arrange data and check what was written)."""
+
+    def __init__(self, url: str, store: Store) -> None:
+        self.url = url
+        self.store = store
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[LiveApp]:
+    """The app with the Heeren-Werve demo data, on a fresh SQLite file."""
+    app = create_app(Settings(data_dir=tmp_path, seed_demo=True))
+    with serve(app) as url:
+        yield LiveApp(url, app.state.store)
+
+
+class PageProblems:
+    """What went wrong in the page: script errors, and console errors not caused by tiles."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        source = message.location.get("url", "")
+        if TILE_HOST in source or TILE_HOST in message.text:
+            return
+        self.errors.append(f"console: {message.text} ({source})")
+
+
+@pytest.fixture
+def problems() -> PageProblems:
+    return PageProblems()
+
+
+def _viewport(request: pytest.FixtureRequest) -> dict[str, int]:
+    marker = request.node.get_closest_marker("viewport")
+    if marker:
+        return {"width": marker.args[0], "height": marker.args[1]}
+    return {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    live_app: LiveApp,
+    problems: PageProblems,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """A fresh German-language page with every non-loopback host blocked."""
+    context = browser.new_context(locale="de-DE", viewport=_viewport(request))
+    own_host = urlsplit(live_app.url).netloc
+
+    def block_foreign(route, _request) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == own_host or url.startswith("data:"):
+            route.continue_()
+        else:
+            problems.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", block_foreign)
+    page = context.new_page()
+    page.on("console", problems.on_console)
+    page.on("pageerror", lambda error: problems.errors.append(f"pageerror: {error}"))
+    yield page
+    if getattr(request.node, "failed", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert problems.errors == [], problems.errors
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed = True  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "viewport(width, height): browser viewport size")

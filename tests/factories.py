@@ -1,0 +1,88 @@
+"""Test data built through the real store: consultations with dates relative to now."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from geoapp.store.base import (
+    Category,
+    Consultation,
+    ConsultationStatus,
+    Contribution,
+    Moderation,
+    Status,
+    Store,
+)
+
+# A square of about 700 m around the Heeren village core (51.5778 N, 7.7128 E).
+PERIMETER = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [7.7078, 51.5748],
+            [7.7178, 51.5748],
+            [7.7178, 51.5808],
+            [7.7078, 51.5808],
+            [7.7078, 51.5748],
+        ]
+    ],
+}
+INSIDE = [7.7128, 51.5778]
+OUTSIDE = [7.7300, 51.5900]
+CATEGORIES = [
+    Category("sitzen-aufenthalt", {"de": "Sitzen & Aufenthalt", "en": "Seating"}, "#1f6feb"),
+    Category("parken-verkehr", {"de": "Parken & Verkehr", "en": "Parking & traffic"}, "#b35900"),
+]
+
+
+def make_consultation(
+    store: Store,
+    slug: str = "test",
+    moderation: Moderation = Moderation.POST,
+    status: ConsultationStatus = ConsultationStatus.OPEN,
+    opens_in: timedelta = timedelta(days=-1),
+    closes_in: timedelta = timedelta(days=30),
+) -> Consultation:
+    now = datetime.now(UTC)
+    consultation = Consultation(
+        id=str(uuid.uuid4()),
+        slug=slug,
+        title={"de": f"Test {slug}", "en": f"Test {slug} (en)"},
+        description={"de": "Beschreibung", "en": "Description"},
+        question={"de": "Was wünschen Sie sich?", "en": "What do you wish for?"},
+        perimeter=PERIMETER,
+        opens_at=now + opens_in,
+        closes_at=now + closes_in,
+        status=status,
+        moderation=moderation,
+        categories=CATEGORIES,
+        created_at=now,
+        updated_at=now,
+    )
+    store.add_consultation(consultation)
+    return consultation
+
+
+def make_contribution(
+    store: Store,
+    consultation: Consultation,
+    coordinates: list[float] = INSIDE,
+    status: Status = Status.PUBLISHED,
+    category: str = "sitzen-aufenthalt",
+    text: str = "Eine Bank im Schatten wäre schön.",
+    contact_email: str | None = None,
+    created_at: datetime | None = None,
+) -> Contribution:
+    created = created_at or datetime.now(UTC)
+    contribution = Contribution(
+        id=str(uuid.uuid4()),
+        consultation_id=consultation.id,
+        geometry={"type": "Point", "coordinates": coordinates},
+        category=category,
+        text=text,
+        status=status,
+        created_at=created,
+        updated_at=created,
+        contact_email=contact_email,
+    )
+    store.add_contribution(contribution)
+    return contribution
