@@ -66,6 +66,20 @@ class Consultation:
     updated_at: datetime | None = None
 
 
+class TargetKind(StrEnum):
+    """What a report or an audit event is about."""
+
+    CONTRIBUTION = "contribution"
+    REPLY = "reply"
+
+
+class ReportReason(StrEnum):
+    INSULT = "insult"
+    PERSONAL_DATA = "personal_data"
+    SPAM = "spam"
+    OTHER = "other"
+
+
 @dataclass
 class Contribution:
     id: str
@@ -80,7 +94,66 @@ class Contribution:
     source: Source = Source.ONLINE
     author_name: str | None = None
     contact_email: str | None = field(default=None, repr=False)
+    participant_hash: str | None = field(default=None, repr=False)
+    photo_id: str | None = None
+    photo_alt: str | None = None
+    status_reason: str | None = None
+    planner_response: str | None = None
     support_count: int = 0
+    reply_count: int = 0
+    """Published replies; derived by the store on read, ignored on write."""
+
+
+@dataclass
+class Reply:
+    id: str
+    contribution_id: str
+    text: str
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    language: str = "de"
+    author_name: str | None = None
+    participant_hash: str | None = field(default=None, repr=False)
+    status_reason: str | None = None
+
+
+@dataclass
+class Report:
+    """A resident's flag on a contribution or reply; one per participant and target."""
+
+    id: str
+    target_kind: TargetKind
+    target_id: str
+    participant_hash: str
+    reason: ReportReason
+    created_at: datetime
+    note: str | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass
+class Photo:
+    """A re-encoded upload; the image files themselves live in the photo storage."""
+
+    id: str
+    participant_hash: str
+    width: int
+    height: int
+    created_at: datetime
+
+
+@dataclass
+class AuditEvent:
+    """Who changed what, when: `changes` maps a field to [before, after]."""
+
+    id: str
+    target_kind: TargetKind
+    target_id: str
+    actor: str
+    action: str
+    changes: dict[str, Any]
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -121,3 +194,44 @@ class Store(Protocol):
     def list_contributions(self, query: ContributionQuery) -> list[Contribution]: ...
 
     def count_contributions(self, query: ContributionQuery) -> int: ...
+
+    def contributions_of_participant(self, participant_hash: str) -> list[Contribution]: ...
+
+    def set_support(
+        self, contribution_id: str, participant_hash: str, supported: bool, now: datetime
+    ) -> int:
+        """Add or take back one participant's support; returns the new support count."""
+        ...
+
+    def supported_among(self, participant_hash: str, contribution_ids: Sequence[str]) -> set[str]:
+        """Which of `contribution_ids` this participant supports."""
+        ...
+
+    def add_reply(self, reply: Reply) -> None: ...
+
+    def get_reply(self, reply_id: str) -> Reply | None: ...
+
+    def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]: ...
+
+    def replies_of_participant(self, participant_hash: str) -> list[Reply]: ...
+
+    def add_report(self, report: Report) -> int | None:
+        """Record a report; returns the open reports on its target, None for a repeat."""
+        ...
+
+    def set_status(
+        self,
+        kind: TargetKind,
+        target_id: str,
+        status: Status,
+        reason: str | None,
+        event: AuditEvent,
+    ) -> None:
+        """Change a contribution's or reply's status and record the audit event with it."""
+        ...
+
+    def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]: ...
+
+    def add_photo(self, photo: Photo) -> None: ...
+
+    def get_photo(self, photo_id: str) -> Photo | None: ...

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -88,5 +89,81 @@ contributions = Table(
     Column("support_count", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("participant_hash", String(64), nullable=True),
+    Column("photo_id", String(36), ForeignKey("photos.id"), nullable=True),
+    Column("photo_alt", String(300), nullable=True),
+    Column("status_reason", String(300), nullable=True),
+    Column("planner_response", Text, nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
+)
+
+replies = Table(
+    "replies",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "contribution_id",
+        String(36),
+        ForeignKey("contributions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("text", Text, nullable=False),
+    Column("author_name", String(80), nullable=True),
+    Column("participant_hash", String(64), nullable=True),
+    Column("language", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("status_reason", String(300), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_replies_contribution_status", "contribution_id", "status"),
+)
+
+supports = Table(
+    "supports",
+    metadata,
+    Column(
+        "contribution_id",
+        String(36),
+        ForeignKey("contributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("participant_hash", String(64), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target_id", String(36), nullable=False),
+    Column("participant_hash", String(64), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("note", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    UniqueConstraint("target_kind", "target_id", "participant_hash", name="uq_report_once"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("participant_hash", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target_id", String(36), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_audit_target", "target_kind", "target_id", "created_at"),
 )
