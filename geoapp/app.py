@@ -14,6 +14,7 @@ from geoapp import __version__
 from geoapp.api import problems, public, reference
 from geoapp.api.limits import BodySizeLimit
 from geoapp.config import Settings
+from geoapp.paths import node_package
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 VENDOR = {
     "/vendor/leaflet": Path(xstatic.pkg.leaflet.BASE_DIR),
     "/vendor/leaflet.markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
+    "/vendor/leaflet.heat": node_package("leaflet.heat"),
+    "/vendor/leaflet-draw": node_package("leaflet-draw"),
 }
 
 

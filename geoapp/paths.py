@@ -11,3 +11,11 @@ def bundled(name: str) -> Path:
     if inside_wheel.is_dir():
         return inside_wheel
     return _PACKAGE.parent / ("static" if name == "static" else f"data/{name}")
+
+
+def node_package(name: str) -> Path:
+    """The `dist` folder of npm package `name` (installed by `npm ci`, or shipped in the wheel)."""
+    inside_wheel = _PACKAGE / "_bundled" / "node_modules" / name / "dist"
+    if inside_wheel.is_dir():
+        return inside_wheel
+    return _PACKAGE.parent / "node_modules" / name / "dist"
