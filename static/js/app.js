@@ -1,0 +1,148 @@
+// The resident page: loads settings and consultations, wires map, legend, list and form.
+
+import { contributionsPath, getJSON, setLanguage } from './api.js';
+import { closeForm, openForm, setupForm } from './contribute.js';
+import { announce, el } from './dom.js';
+import { formatDate, initialLanguage, language, t, useLanguage } from './i18n.js';
+import * as mapView from './map.js';
+import { allCategories, category, describe, listEntry, pinLabel, popupContent, setCategories } from './pins.js';
+
+const ENDONYMS = {
+  de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
+};
+const $ = (id) => document.getElementById(id);
+const state = { consultations: [], consultation: null, hidden: new Set() };
+
+function isOpen(c, now = new Date()) {
+  return c.status === 'open' && new Date(c.opens_at) <= now && now < new Date(c.closes_at);
+}
+
+function statusText(c) {
+  const now = new Date();
+  if (now < new Date(c.opens_at)) return t('status_not_open', { date: formatDate(c.opens_at) });
+  if (isOpen(c, now)) return t('status_open', { date: formatDate(c.closes_at) });
+  return t('status_closed', { date: formatDate(c.closes_at) });
+}
+
+function renderInfo(c) {
+  $('consultation-title').textContent = c.title;
+  $('consultation-status').textContent = statusText(c);
+  $('consultation-description').textContent = c.description;
+  $('consultation-question').textContent = c.question;
+  $('add-button').hidden = !isOpen(c);
+}
+
+function renderLegend() {
+  const items = allCategories().map((c) => {
+    const id = `legend-${c.key}`;
+    const box = el('input', { type: 'checkbox', id, checked: !state.hidden.has(c.key) });
+    box.addEventListener('change', () => {
+      if (box.checked) state.hidden.delete(c.key);
+      else state.hidden.add(c.key);
+      loadPins();
+    });
+    return el('li', {},
+      box,
+      el('label', { for: id },
+        el('span', { className: 'swatch', style: { background: c.color }, 'aria-hidden': 'true' }, c.letter),
+        ' ', c.label));
+  });
+  $('legend-list').replaceChildren(...items);
+}
+
+async function loadPins() {
+  const c = state.consultation;
+  const shown = allCategories().map((cat) => cat.key).filter((key) => !state.hidden.has(key));
+  const filter = shown.length === allCategories().length ? [] : shown;
+  const collection = shown.length ? await getJSON(contributionsPath(c.slug, filter)) : { type: 'FeatureCollection', features: [] };
+  if (state.consultation !== c) return;
+  mapView.showPins(collection, describe);
+  const entries = collection.features.map((feature) => listEntry(feature, (id) => mapView.openPin(id)));
+  $('contribution-list').replaceChildren(...entries);
+  $('list-count').textContent = t('list_count', { count: collection.features.length });
+}
+
+async function selectConsultation(slug) {
+  const c = state.consultations.find((item) => item.slug === slug) || state.consultations[0];
+  if (!c) return;
+  state.consultation = c;
+  state.hidden.clear();
+  $('consultation-select').value = c.slug;
+  const url = new URL(window.location.href);
+  url.searchParams.set('c', c.slug);
+  history.replaceState(null, '', url);
+  closeForm();
+  $('thanks').hidden = true;
+  setCategories(c.categories);
+  renderInfo(c);
+  renderLegend();
+  mapView.showPerimeter(c.perimeter);
+  await loadPins();
+}
+
+async function loadConsultations() {
+  state.consultations = await getJSON('/api/consultations');
+  const options = state.consultations.map((c) => el('option', { value: c.slug }, c.title));
+  $('consultation-select').replaceChildren(...options);
+}
+
+function thank(created) {
+  const c = state.consultation;
+  const pending = created.status !== 'published';
+  $('thanks-text').textContent = pending ? t('thanks_pending') : t('thanks_published');
+  $('consultation-info').hidden = false;
+  $('thanks').hidden = false;
+  $('thanks').focus();
+  announce(pending ? t('thanks_pending') : t('thanks_published'));
+  const [lon, lat] = created.geometry.coordinates;
+  if (pending) {
+    const cat = category(created.category);
+    mapView.addPendingPin(lon, lat, { color: cat.color, letter: cat.letter },
+      `${t('status_pending')}: ${pinLabel(created)}`, popupContent(created, true));
+  } else if (state.consultation === c) {
+    loadPins().then(() => mapView.openPin(created.id));
+  }
+}
+
+async function changeLanguage(code) {
+  await useLanguage(code);
+  setLanguage(code);
+  const slug = state.consultation?.slug;
+  await loadConsultations();
+  await selectConsultation(slug);
+}
+
+async function start() {
+  const config = await getJSON('/api/config');
+  const code = initialLanguage(config.languages);
+  setLanguage(code);
+  await useLanguage(code);
+  $('language-select').replaceChildren(
+    ...config.languages.map((lang) => el('option', { value: lang, lang }, ENDONYMS[lang] || lang)),
+  );
+  $('language-select').value = language();
+  $('language-select').addEventListener('change', (event) => changeLanguage(event.target.value));
+
+  mapView.createMap($('map'), config);
+  const [district, places] = await Promise.all([
+    getJSON('/api/reference/district'),
+    getJSON('/api/reference/places'),
+  ]);
+  mapView.showReference(district, places, (feature) => (language() === 'de' ? feature.properties.label : feature.properties.label_en || feature.properties.label));
+
+  setupForm(thank);
+  $('add-button').addEventListener('click', () => openForm(state.consultation));
+  $('thanks-close').addEventListener('click', () => {
+    $('thanks').hidden = true;
+    $('add-button').focus();
+  });
+  $('consultation-select').addEventListener('change', (event) => selectConsultation(event.target.value));
+
+  await loadConsultations();
+  const wanted = new URL(window.location.href).searchParams.get('c');
+  const firstOpen = state.consultations.find((c) => isOpen(c));
+  await selectConsultation(wanted || firstOpen?.slug);
+  document.body.dataset.ready = 'true';
+}
+
+start();

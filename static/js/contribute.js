@@ -1,0 +1,160 @@
+// The contribution form: place a pin, pick a category, write, consent, send.
+
+import { ProblemError, postJSON } from './api.js';
+import { announce, el } from './dom.js';
+import { t } from './i18n.js';
+import * as mapView from './map.js';
+import { allCategories } from './pins.js';
+
+const FIELDS = ['category', 'text', 'author_name', 'contact_email', 'consent', 'geometry'];
+const TEXT_MAX = 2000;
+let form;
+let location = null;
+let consultation = null;
+let onSent = () => {};
+
+const $ = (id) => document.getElementById(id);
+
+function clearErrors() {
+  for (const field of FIELDS) {
+    const box = $(`error-${field}`);
+    box.hidden = true;
+    box.textContent = '';
+    const input = form.elements[field];
+    if (input) input.removeAttribute('aria-invalid');
+  }
+  $('form-error').hidden = true;
+}
+
+function showError(field, message) {
+  const box = $(`error-${field}`);
+  box.textContent = message;
+  box.hidden = false;
+  const input = form.elements[field];
+  if (input) input.setAttribute('aria-invalid', 'true');
+}
+
+function updateCount() {
+  const used = form.elements.text.value.length;
+  $('text-count').textContent = t('chars_left', { count: TEXT_MAX - used });
+}
+
+function setLocationStatus(message) {
+  $('location-status').textContent = message;
+}
+
+/** Open the form for `current` consultation and put the map into placement mode. */
+export function openForm(current) {
+  consultation = current;
+  location = null;
+  clearErrors();
+  const select = form.elements.category;
+  select.replaceChildren(
+    el('option', { value: '' }, t('choose_category')),
+    ...allCategories().map((c) => el('option', { value: c.key }, `${c.letter} – ${c.label}`)),
+  );
+  $('consultation-info').hidden = true;
+  $('thanks').hidden = true;
+  form.hidden = false;
+  $('placing-hint').textContent = t('placing_hint');
+  $('placing-hint').hidden = false;
+  setLocationStatus(t('location_missing'));
+  updateCount();
+  mapView.startPlacing(t('draft_pin'), (lon, lat) => {
+    location = { type: 'Point', coordinates: [lon, lat] };
+    setLocationStatus(t('location_set'));
+    $('error-geometry').hidden = true;
+    announce(t('location_set'));
+  });
+  $('form-heading').focus();
+}
+
+/** Close the form and leave placement mode; focus returns to the add button. */
+export function closeForm({ reset = true } = {}) {
+  mapView.stopPlacing();
+  $('placing-hint').hidden = true;
+  form.hidden = true;
+  if (reset) form.reset();
+  $('consultation-info').hidden = false;
+}
+
+function collect() {
+  const data = {
+    geometry: location,
+    category: form.elements.category.value,
+    text: form.elements.text.value.trim(),
+    consent: form.elements.consent.checked,
+  };
+  const name = form.elements.author_name.value.trim();
+  const email = form.elements.contact_email.value.trim();
+  if (name) data.author_name = name;
+  if (email) data.contact_email = email;
+  return data;
+}
+
+/** Checks the browser can do before sending; the server checks everything again. */
+function localProblems(data) {
+  const problems = {};
+  if (!data.geometry) problems.geometry = t('error_no_location');
+  if (!data.category) problems.category = t('error_no_category');
+  if (!data.text) problems.text = t('error_no_text');
+  if (!data.consent) problems.consent = t('error_no_consent');
+  return problems;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  clearErrors();
+  const data = collect();
+  const problems = localProblems(data);
+  if (Object.keys(problems).length) {
+    for (const [field, message] of Object.entries(problems)) showError(field, message);
+    announce(t('error_check_form'));
+    focusFirstError();
+    return;
+  }
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    const created = await postJSON(`/api/consultations/${encodeURIComponent(consultation.slug)}/contributions`, data);
+    closeForm({ reset: true });
+    onSent(created);
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    const fieldMessages = Object.entries(error.fields).filter(([field]) => FIELDS.includes(field));
+    for (const [field, message] of fieldMessages) showError(field, message);
+    if (!fieldMessages.length) {
+      $('form-error').textContent = error.problem.offline ? t('error_offline') : error.message;
+      $('form-error').hidden = false;
+    }
+    announce(error.problem.offline ? t('error_offline') : error.message);
+    focusFirstError();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function focusFirstError() {
+  const first = FIELDS.find((field) => !$(`error-${field}`).hidden);
+  const input = first && form.elements[first];
+  if (input && typeof input.focus === 'function') input.focus();
+  else if (first === 'geometry') $('location-status').scrollIntoView({ block: 'nearest' });
+}
+
+/** Wire the form once; `sent(created)` runs after the server acknowledged a contribution. */
+export function setupForm(sent) {
+  form = $('contribution-form');
+  onSent = sent;
+  form.addEventListener('submit', submit);
+  form.elements.text.addEventListener('input', updateCount);
+  $('cancel-button').addEventListener('click', () => {
+    closeForm();
+    $('add-button').focus();
+  });
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      closeForm();
+      $('add-button').focus();
+    }
+  });
+}

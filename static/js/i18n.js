@@ -1,0 +1,51 @@
+// UI text: every string comes from static/i18n/<lang>.json; German is the source and fallback.
+
+const RTL = new Set(['ar']);
+const STORAGE_KEY = 'geoapp.language';
+let current = 'de';
+let catalog = {};
+let fallback = {};
+
+async function load(code) {
+  const response = await fetch(`/i18n/${code}.json`);
+  return response.ok ? response.json() : {};
+}
+
+export function t(key, params = {}) {
+  const template = catalog[key] ?? fallback[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+}
+
+export function language() {
+  return current;
+}
+
+/** The language to start with: the remembered choice, else the browser's, else German. */
+export function initialLanguage(offered) {
+  const remembered = localStorage.getItem(STORAGE_KEY);
+  if (remembered && offered.includes(remembered)) return remembered;
+  for (const tag of navigator.languages || [navigator.language]) {
+    const primary = (tag || '').toLowerCase().split('-')[0];
+    if (offered.includes(primary)) return primary;
+  }
+  return 'de';
+}
+
+/** Load `code`, set lang/dir on the page and fill every element marked with data-i18n. */
+export async function useLanguage(code) {
+  if (!Object.keys(fallback).length) fallback = await load('de');
+  catalog = code === 'de' ? fallback : await load(code);
+  current = code;
+  localStorage.setItem(STORAGE_KEY, code);
+  document.documentElement.lang = code;
+  document.documentElement.dir = RTL.has(code) ? 'rtl' : 'ltr';
+  document.title = t('site_title');
+  for (const element of document.querySelectorAll('[data-i18n]')) {
+    element.textContent = t(element.dataset.i18n);
+  }
+}
+
+/** A UTC timestamp as a local date in Heeren (Europe/Berlin), in the UI language. */
+export function formatDate(iso) {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+}

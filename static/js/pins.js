@@ -1,0 +1,72 @@
+// How a contribution looks: marker style, accessible name, popup and list entry (plain DOM).
+
+import { el } from './dom.js';
+import { formatDate, t } from './i18n.js';
+
+let categories = new Map();
+
+/** Remember the consultation's categories: each gets its colour and a letter (A, B, …). */
+export function setCategories(list) {
+  categories = new Map(list.map((category, index) => [
+    category.key,
+    { ...category, letter: String.fromCharCode(65 + index) },
+  ]));
+}
+
+export function category(key) {
+  return categories.get(key) || { key, label: key, color: '#555', letter: '?' };
+}
+
+export function allCategories() {
+  return [...categories.values()];
+}
+
+function snippet(text, length = 80) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** The accessible name of a pin: category, start of the text, supports. */
+export function pinLabel(properties) {
+  const cat = category(properties.category);
+  return t('pin_label', { category: cat.label, text: snippet(properties.text), count: properties.support_count });
+}
+
+/** The popup content of a pin, built from text only. */
+export function popupContent(properties, pending = false) {
+  const cat = category(properties.category);
+  return el('article', { className: 'pin-popup' },
+    el('p', { className: 'pin-category' },
+      el('span', { className: 'swatch', style: { background: cat.color }, 'aria-hidden': 'true' }, cat.letter),
+      ' ', cat.label),
+    pending ? el('p', { className: 'pin-status' }, t('status_pending')) : null,
+    el('p', { className: 'pin-text' }, properties.text),
+    el('p', { className: 'pin-meta' },
+      t('pin_meta', { name: properties.author_name || t('anonymous'), date: formatDate(properties.created_at) })),
+    pending ? null : el('p', { className: 'pin-supports' }, t('supports', { count: properties.support_count })),
+  );
+}
+
+/** Style, accessible name and popup for map.showPins. */
+export function describe(feature) {
+  const cat = category(feature.properties.category);
+  return {
+    style: { color: cat.color, letter: cat.letter },
+    label: pinLabel(feature.properties),
+    popup: popupContent(feature.properties),
+  };
+}
+
+/** One entry of the contribution list; `onOpen` shows the pin on the map. */
+export function listEntry(feature, onOpen) {
+  const p = feature.properties;
+  const cat = category(p.category);
+  return el('li', { className: 'list-entry' },
+    el('button', { type: 'button', className: 'list-button', onclick: () => onOpen(feature.id) },
+      el('span', { className: 'swatch', style: { background: cat.color }, 'aria-hidden': 'true' }, cat.letter),
+      el('span', { className: 'list-body' },
+        el('span', { className: 'list-category' }, cat.label),
+        el('span', { className: 'list-text' }, snippet(p.text, 140)),
+        el('span', { className: 'list-meta' },
+          t('pin_meta', { name: p.author_name || t('anonymous'), date: formatDate(p.created_at) }),
+          ' · ', t('supports', { count: p.support_count })))));
+}
