@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import ExifTags, Image, ImageCms
 
+from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store.base import ContributionQuery, Moderation, Status
 from tests.api.test_contributions import assert_problem, body
@@ -210,6 +211,20 @@ def test_refuses_upload_over_10_mb_and_stores_nothing(app_client, settings) -> N
     )
     assert "10 MB" in assert_problem(english, 413)["detail"]
     assert_nothing_stored(settings)
+
+
+def test_photo_limit_is_a_setting_and_counts_the_file_not_the_envelope(settings) -> None:
+    # A valid JPEG padded with trailing bytes (decoders stop at its end marker) to 1 MiB.
+    photo = camera_jpeg().ljust(2**20, b"\0")
+    settings.max_photo_bytes = 2**20
+    with TestClient(create_app(settings)) as client:
+        assert upload(client, photo).status_code == 201
+        problem = assert_problem(upload(client, photo + b"\0" * 100), 413, "file")
+        assert "höchstens 1 MB" in problem["detail"]
+        far_over = assert_problem(upload(client, photo * 2), 413)
+        assert far_over["detail"] == problem["detail"]
+    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM photos").fetchone() == (1,)
 
 
 def test_json_routes_keep_their_small_limit(app_client, app_store) -> None:
