@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from geoapp.store.base import ConsultationStatus, Moderation, Status
+from geoapp.store.base import ConsultationStatus, Moderation, PlannerRole, Status
 
 TEXT_MAX = 2000
 NAME_MAX = 80
@@ -86,3 +86,19 @@ class MapConfig(BaseModel):
     center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
     zoom: int
     languages: list[str]
+
+
+class SignIn(BaseModel):
+    """A planner's sign-in form."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    password: Annotated[str, StringConstraints(max_length=1000)]
+
+
+class PlannerSessionOut(BaseModel):
+    """Who is signed in, and the token every state-changing request sends as X-CSRF-Token."""
+
+    username: str
+    role: PlannerRole
+    csrf_token: str
+    expires_at: datetime
