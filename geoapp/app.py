@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import planner, problems, public, reference
+from geoapp.api import planner, planner_consultations, problems, public, reference
 from geoapp.api.limits import BodySizeLimit
+from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.services import demo
@@ -54,12 +55,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes, path_limits=uploads)
     problems.install(app)
     app.include_router(public.router)
     app.include_router(reference.router)
     app.include_router(planner.signin_router)
     app.include_router(planner.router)
+    app.include_router(planner_consultations.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

@@ -5,6 +5,7 @@ into a public response by accident.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -164,3 +165,55 @@ class ConsultationForPlanner(BaseModel):
     perimeter: dict[str, Any]
     created_at: datetime | None
     updated_at: datetime | None
+
+
+class EntrySource(StrEnum):
+    """Where a pin entered by a planner came from."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+
+
+class ImportSource(StrEnum):
+    """Where imported pins came from; `import` when nothing more is known."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
+class ContributionEntry(BaseModel):
+    """A pin a planner enters for a resident (office visit, workshop, paper card)."""
+
+    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    category: str
+    text: Text
+    author_name: Name | None = None
+    contact_email: EmailStr | None = None
+    source: EntrySource
+
+
+class ImportRow(BaseModel):
+    """A pin the import creates (or would create, in a preview)."""
+
+    row: int = Field(description="CSV: the spreadsheet row (header = 1); else the feature number.")
+    category: str
+    text: str
+    author_name: str | None
+    geometry: dict[str, Any]
+
+
+class RefusedRow(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportResult(BaseModel):
+    """What an import creates and every row it leaves out, with the reason."""
+
+    dry_run: bool
+    create: list[ImportRow]
+    refused: list[RefusedRow]
+    created: int = Field(description="Pins created (0 in a preview).")

@@ -55,9 +55,10 @@ class BodyTooLarge(StarletteHTTPException):
     An HTTPException, because FastAPI turns any other error while reading a body into a 400.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, key: str = "body_too_large") -> None:
         super().__init__(413)
         self.limit = limit
+        self.key = key
 
 
 def problem(
@@ -112,7 +113,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(exc, BodyTooLarge):
-            return problem(request, 413, "body_too_large", max=exc.limit)
+            return problem(request, 413, exc.key, max=exc.limit)
         keys = {404: "not_found", 405: "method_not_allowed"}
         return problem(request, exc.status_code, keys.get(exc.status_code, "not_found"))
 

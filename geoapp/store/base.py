@@ -296,6 +296,12 @@ class Store(Protocol):
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
 
+    def add_contributions(
+        self, pins: Sequence[Contribution], events: Sequence[AuditEvent]
+    ) -> None:
+        """Add pins and their audit events in one transaction (planner entries, imports)."""
+        ...
+
     def update_consultation(self, consultation: Consultation) -> None:
         """Overwrite the consultation with this id (the slug never changes)."""
         ...

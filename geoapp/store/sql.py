@@ -317,7 +317,16 @@ class SqlStore:
             ).first()
         return _contribution(row) if row else None
 
-    # consultations, as planners edit them
+    # planners' work: entered pins, consultations
+
+    def add_contributions(
+        self, pins: Sequence[Contribution], events: Sequence[AuditEvent]
+    ) -> None:
+        with self._write() as conn:
+            for contribution in pins:
+                conn.execute(insert(contributions).values(**_contribution_values(contribution)))
+            for event in events:
+                conn.execute(insert(audit_events).values(**_audit_values(event)))
 
     def update_consultation(self, consultation: Consultation) -> None:
         values = _consultation_values(consultation)
