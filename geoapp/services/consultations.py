@@ -106,7 +106,7 @@ def get_for_planner(store: Store, slug: str) -> Consultation:
 def require_accepting_entries(consultation: Consultation) -> None:
     """Planners enter and import pins while open and after closing (paper cards come late)."""
     if consultation.status not in PUBLIC_STATUSES:
-        raise NotAllowedNow("consultation_not_for_entries", status=consultation.status)
+        raise NotAllowedNow("consultation_not_for_entries", state=consultation.status)
 
 
 def create(store: Store, data: ConsultationCreate, now: datetime) -> Consultation:
