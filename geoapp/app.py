@@ -11,7 +11,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import planner, planner_consultations, problems, public, reference
+from geoapp.api import (
+    engagement,
+    photos,
+    planner,
+    planner_consultations,
+    problems,
+    public,
+    reference,
+)
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
@@ -19,6 +27,7 @@ from geoapp.paths import node_package
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
+from geoapp.store.photos import FileSystemPhotoStorage
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if added:
                 log.info("seeded %d demo consultations", added)
         app.state.store = store
+        app.state.photos = FileSystemPhotoStorage(settings.uploads_dir)
         try:
             yield
         finally:
@@ -56,9 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
     uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes, path_limits=uploads)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_body_bytes,
+        path_limits={"/api/photos": (settings.max_photo_bytes, "photo_too_large"), **uploads},
+    )
     problems.install(app)
     app.include_router(public.router)
+    app.include_router(engagement.router)
+    app.include_router(photos.router)
     app.include_router(reference.router)
     app.include_router(planner.signin_router)
     app.include_router(planner.router)

@@ -28,6 +28,14 @@ class NotAllowedNow(DomainError):
     """The request would be fine at another time (consultation not open)."""
 
 
+class TooLarge(DomainError):
+    """An upload is bigger than allowed (in bytes or in pixels)."""
+
+
+class UnsupportedMedia(DomainError):
+    """An upload is not a file type we can read."""
+
+
 class NotSignedIn(DomainError):
     """The caller has to sign in as a planner first (or the sign-in failed)."""
 

@@ -47,6 +47,8 @@ def make_consultation(
     status: ConsultationStatus = ConsultationStatus.OPEN,
     opens_in: timedelta = timedelta(days=-1),
     closes_in: timedelta = timedelta(days=30),
+    allow_replies: bool = True,
+    allow_photos: bool = True,
 ) -> Consultation:
     now = datetime.now(UTC)
     consultation = Consultation(
@@ -61,6 +63,8 @@ def make_consultation(
         status=status,
         moderation=moderation,
         categories=CATEGORIES,
+        allow_replies=allow_replies,
+        allow_photos=allow_photos,
         created_at=now,
         updated_at=now,
     )
