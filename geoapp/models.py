@@ -15,6 +15,8 @@ from geoapp.store.base import (
     Moderation,
     PlannerRole,
     ReportReason,
+    ResponseStatus,
+    Source,
     Status,
     TargetKind,
 )
@@ -118,6 +120,12 @@ class ContributionPublic(BaseModel):
     status: Status
     reply_count: int = Field(default=0, description="Published replies.")
     photo: PhotoPublic | None = None
+    planner_response: str | None = Field(
+        default=None, description="The planners' public answer, shown under the pin."
+    )
+    response_status: ResponseStatus | None = Field(
+        default=None, description="Where the pin stands, e.g. 'planned' (wird umgesetzt)."
+    )
 
 
 class ReplyCreate(BaseModel):
@@ -173,7 +181,6 @@ class MyContribution(ContributionPublic):
     """One of the participant's own pins, with the planners' public answer when there is one."""
 
     status_reason: str | None
-    planner_response: str | None
 
 
 class MyReply(ReplyPublic):
@@ -356,3 +363,101 @@ class Statistics(BaseModel):
     most_supported: list[SupportedContribution] = Field(
         description="The ten published contributions with the most supports."
     )
+
+
+RESPONSE_MAX = 2000
+
+
+class RejectReason(StrEnum):
+    """Why a planner rejects or hides a contribution or reply (shown to its author)."""
+
+    OFF_TOPIC = "off_topic"
+    OUTSIDE_REMIT = "outside_remit"
+    INSULT = "insult"
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+Response = Annotated[str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX)]
+
+
+class StatusChange(BaseModel):
+    """A moderation decision: publish, reject or hide (with a reason), or restore."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "status": "rejected",
+                "reason": "off_topic",
+                "response": "Danke! Das betrifft den Busfahrplan, bitte fragen Sie die VKU.",
+            }
+        }
+    )
+
+    status: Status
+    reason: RejectReason | None = Field(
+        default=None, description="Required when rejecting or hiding."
+    )
+    response: Response | None = Field(
+        default=None, description="Public answer shown under the pin (contributions only)."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionEdit(BaseModel):
+    """A planner's correction or public answer; only the given fields change."""
+
+    category: str | None = None
+    text: Text | None = None
+    geometry: Any = Field(default=None, description="GeoJSON Point (WGS84).")
+    planner_response: Response | None = Field(
+        default=None, description="Public answer; an empty string removes it."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionForPlanner(BaseModel):
+    """A contribution with what only planners see: contact e-mail, source, open reports."""
+
+    id: str
+    consultation: str
+    geometry: dict[str, Any] | None
+    category: str
+    text: str
+    author_name: str | None
+    contact_email: str | None
+    language: str
+    source: Source
+    status: Status
+    status_reason: str | None
+    planner_response: str | None
+    response_status: ResponseStatus | None
+    support_count: int
+    reply_count: int
+    has_photo: bool
+    open_reports: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReplyForPlanner(BaseModel):
+    id: str
+    contribution_id: str
+    text: str
+    author_name: str | None
+    language: str
+    status: Status
+    status_reason: str | None
+    open_reports: int
+    created_at: datetime
+
+
+class AuditEventOut(BaseModel):
+    """One entry of the audit trail: `changes` maps a field to [before, after]."""
+
+    actor: str
+    action: str
+    changes: dict[str, Any]
+    created_at: datetime
