@@ -316,7 +316,7 @@ class SqlStore:
             conn.execute(
                 update(contributions)
                 .where(contributions.c.id == contribution.id)
-                .values({k: values[k] for k in (*editable, *bbox)}, updated_at=event.created_at)
+                .values(**{k: values[k] for k in (*editable, *bbox)}, updated_at=event.created_at)
             )
             conn.execute(insert(audit_events).values(**_values(event)))
 
