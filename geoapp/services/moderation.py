@@ -6,7 +6,7 @@ nothing is deleted except personal data on a data-subject request, and that is a
 
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from geoapp import geo
@@ -108,7 +108,8 @@ def change_status(
         respond = ContributionEdit(
             planner_response=change.response, response_status=change.response_status
         )
-        edit(store, target_id, respond, actor, now)
+        # One microsecond later, so that the trail lists the decision before the answer.
+        edit(store, target_id, respond, actor, now + timedelta(microseconds=1))
 
 
 def edit(
