@@ -1,4 +1,4 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`."""
 
 import argparse
 import getpass
@@ -8,10 +8,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from geoapp.config import Settings
 from geoapp.errors import DomainError
 from geoapp.i18n import translate
+from geoapp.models import ImportSource
 from geoapp.store import Store
 from geoapp.store.base import PlannerRole
 
@@ -41,12 +43,27 @@ def main(argv: list[str] | None = None) -> None:
     passwd.add_argument("name")
     planner_commands.add_parser("list", help="list the accounts")
 
+    report = commands.add_parser("report", help="write the report map (one offline HTML file)")
+    report.add_argument("slug")
+    report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--language", default="de")
+
+    imported = commands.add_parser(
+        "import", help="import pins from CSV (lon/lat or E/N EPSG:25832), GeoJSON, GeoPackage"
+    )
+    imported.add_argument("slug")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--source", choices=[s.value for s in ImportSource], default="import")
+    imported.add_argument("--dry-run", action="store_true", help="only show what would happen")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
         "serve": _serve,
         "seed-demo": _seed_demo,
         "planner": _planner,
+        "report": _report,
+        "import": _import,
     }
     try:
         handlers[args.command](args)
@@ -115,3 +132,38 @@ def _new_password() -> str:
         print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
         sys.exit(1)
     return first
+
+
+def _report(args: argparse.Namespace) -> None:
+    from geoapp.services import report_map
+
+    with _store() as (store, settings):
+        document = report_map.build(store, args.slug, settings, args.language)
+    args.output.write_text(document, encoding="utf-8")
+    print(f"report map written to {args.output}")
+
+
+def _import(args: argparse.Namespace) -> None:
+    from geoapp.services import imports
+    from geoapp.store.base import Source
+
+    with _store() as (store, _settings):
+        plan = imports.plan(
+            store, args.slug, args.file.read_bytes(), args.file.name, Source(args.source), "de"
+        )
+        for refused in plan.refused:
+            print(f"Zeile {refused.row}: {refused.reason}", file=sys.stderr)
+        if args.dry_run:
+            print(f"{len(plan.accepted)} would be created, {len(plan.refused)} refused")
+            return
+        actor = f"cli:{getpass.getuser()}"
+        result = imports.run(store, plan, actor, datetime.now(UTC), _progress_bar)
+    print(f"{result.created} created, {len(result.refused)} refused")
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, redrawn in place."""
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
