@@ -111,6 +111,8 @@ def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic
         status=c.status,
         reply_count=c.reply_count,
         photo=photos.to_public(c),
+        planner_response=c.planner_response,
+        response_status=c.response_status,
     )
 
 
