@@ -1,4 +1,4 @@
-"""Geometry rules: parse a GeoJSON geometry from a client, test it against a perimeter.
+"""Geometry rules: parse a GeoJSON geometry from a client, test it against a perimeter, project.
 
 Coordinates are GeoJSON order, (longitude, latitude), WGS84, everywhere inside the app.
 """
@@ -8,6 +8,9 @@ import math
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pyproj
 import shapely
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
@@ -57,3 +60,36 @@ def _prepared(geometry_json: str) -> BaseGeometry:
     shape = shapely.geometry.shape(json.loads(geometry_json))
     shapely.prepare(shape)
     return shape
+
+
+WGS84 = 4326
+
+
+def parse_crs(value: str) -> int:
+    """The EPSG code of an `EPSG:NNNN` string that pyproj knows, else InvalidInput."""
+    prefix, _, code = value.strip().partition(":")
+    if prefix.upper() != "EPSG" or not code.isdigit():
+        raise InvalidInput("crs_invalid", field="crs", crs=value)
+    try:
+        pyproj.CRS.from_epsg(int(code))
+    except pyproj.exceptions.CRSError:
+        raise InvalidInput("crs_unknown", field="crs", crs=value) from None
+    return int(code)
+
+
+def project(geometries: npt.NDArray[np.object_], epsg: int) -> npt.NDArray[np.object_]:
+    """WGS84 geometries (lon, lat) transformed to EPSG `epsg`, x = easting or longitude."""
+    if epsg == WGS84:
+        return geometries
+    transformer = _transformer(epsg)
+
+    def forward(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometries, forward)
+
+
+@lru_cache(maxsize=16)
+def _transformer(epsg: int) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(WGS84, epsg, always_xy=True)

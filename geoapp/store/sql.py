@@ -8,7 +8,7 @@ from typing import Any
 import shapely.geometry
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Connection, Engine, Row, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, func, insert, select
 
 from geoapp.store.base import (
     BBox,
@@ -24,6 +24,7 @@ from geoapp.store.base import (
 from geoapp.store.schema import consultations, contributions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+STREAM_BATCH = 2000
 
 
 class SqlStore:
@@ -96,16 +97,23 @@ class SqlStore:
         return _contribution(row) if row else None
 
     def list_contributions(self, query: ContributionQuery) -> list[Contribution]:
+        with self._read() as conn:
+            return [_contribution(row) for row in conn.execute(self._listing(query))]
+
+    def iter_contributions(self, query: ContributionQuery) -> Iterator[Contribution]:
+        with self._read() as conn:
+            rows = conn.execution_options(yield_per=STREAM_BATCH).execute(self._listing(query))
+            for row in rows:
+                yield _contribution(row)
+
+    def _listing(self, query: ContributionQuery) -> Select[Any]:
         stmt = (
             select(contributions)
             .where(*self._filters(query))
             .order_by(contributions.c.created_at.desc(), contributions.c.id)
             .offset(query.offset)
         )
-        if query.limit is not None:
-            stmt = stmt.limit(query.limit)
-        with self._read() as conn:
-            return [_contribution(row) for row in conn.execute(stmt)]
+        return stmt if query.limit is None else stmt.limit(query.limit)
 
     def count_contributions(self, query: ContributionQuery) -> int:
         stmt = select(func.count()).select_from(contributions).where(*self._filters(query))
@@ -120,6 +128,10 @@ class SqlStore:
             filters.append(c.category.in_(list(query.categories)))
         if query.bbox is not None:
             filters.append(self._bbox_clause(query.bbox))
+        if query.created_from is not None:
+            filters.append(c.created_at >= query.created_from)
+        if query.created_to is not None:
+            filters.append(c.created_at < query.created_to)
         return filters
 
 
@@ -140,6 +152,7 @@ def _consultation_values(c: Consultation) -> dict[str, Any]:
         ],
         "allow_replies": c.allow_replies,
         "allow_photos": c.allow_photos,
+        "open_data": c.open_data,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }
@@ -161,6 +174,7 @@ def _consultation(row: Row[Any]) -> Consultation:
         categories=[Category(**cat) for cat in m["categories"]],
         allow_replies=m["allow_replies"],
         allow_photos=m["allow_photos"],
+        open_data=m["open_data"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
     )
