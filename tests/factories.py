@@ -42,6 +42,7 @@ def make_consultation(
     status: ConsultationStatus = ConsultationStatus.OPEN,
     opens_in: timedelta = timedelta(days=-1),
     closes_in: timedelta = timedelta(days=30),
+    open_data: bool = True,
 ) -> Consultation:
     now = datetime.now(UTC)
     consultation = Consultation(
@@ -56,6 +57,7 @@ def make_consultation(
         status=status,
         moderation=moderation,
         categories=CATEGORIES,
+        open_data=open_data,
         created_at=now,
         updated_at=now,
     )

@@ -19,10 +19,21 @@ from geoapp.services import consultations
 from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS
 from geoapp.services.export_formats import FORMATS, Format, Tables, write, write_geojson
 from geoapp.services.localise import pick
-from geoapp.store.base import Consultation, Contribution, ContributionQuery, Status, Store
+from geoapp.store.base import (
+    Consultation,
+    Contribution,
+    ContributionQuery,
+    Reply,
+    Status,
+    Store,
+)
 
 Progress = Callable[[int], None]
 """Told how many more contributions were read; the CLI draws its progress bar from it."""
+
+PROGRESS_STEP = 1000
+REPLY_STATUSES = (Status.PUBLISHED,)
+"""Only published replies are exported, the same ones reply_count counts."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,15 @@ class ExportFilter:
     categories: tuple[str, ...] = ()
     created_from: datetime | None = None
     created_to: datetime | None = None
+
+    def query(self, consultation: Consultation) -> ContributionQuery:
+        return ContributionQuery(
+            consultation_id=consultation.id,
+            statuses=self.statuses,
+            categories=self.categories,
+            created_from=self.created_from,
+            created_to=self.created_to,
+        )
 
     def describe(self) -> dict[str, Any]:
         """The filter as plain values, for READMEs and manifests."""
@@ -92,13 +112,7 @@ def collect(
     unknown = [key for key in filters.categories if key not in known]
     if unknown:
         raise InvalidInput("category_unknown", field="category", category=unknown[0])
-    query = ContributionQuery(
-        consultation_id=consultation.id,
-        statuses=filters.statuses,
-        categories=filters.categories,
-        created_from=filters.created_from,
-        created_to=filters.created_to,
-    )
+    query = filters.query(consultation)
     rows: list[Contribution] = []
     for contribution in store.iter_contributions(query):
         rows.append(contribution)
@@ -110,26 +124,15 @@ def collect(
         consultation=consultation,
         filters=filters,
         contributions=_contribution_frame(rows, consultation),
-        replies=_empty(REPLY_COLUMNS),
+        replies=_reply_frame(store.replies_of_contributions(query, REPLY_STATUSES)),
         perimeter=_perimeter_frame(consultation),
         photos={c.id: c.photo_id for c in rows if c.photo_id},
     )
 
 
-PROGRESS_STEP = 1000
-
-
 def count(store: Store, consultation: Consultation, filters: ExportFilter) -> int:
     """How many contributions an export with `filters` holds (for progress bars)."""
-    return store.count_contributions(
-        ContributionQuery(
-            consultation_id=consultation.id,
-            statuses=filters.statuses,
-            categories=filters.categories,
-            created_from=filters.created_from,
-            created_to=filters.created_to,
-        )
-    )
+    return store.count_contributions(filters.query(consultation))
 
 
 def export_file(
@@ -220,8 +223,16 @@ def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=[geometry], crs=f"EPSG:{geo.WGS84}")
 
 
-def _empty(columns: tuple[Any, ...]) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=object) for c in columns})
+def _reply_frame(replies: list[Reply]) -> pd.DataFrame:
+    columns = {
+        "id": [r.id for r in replies],
+        "contribution_id": [r.contribution_id for r in replies],
+        "text": [r.text for r in replies],
+        "author_name": [r.author_name for r in replies],
+        "created_at": [_iso(r.created_at) for r in replies],
+        "status": [str(r.status) for r in replies],
+    }
+    return pd.DataFrame(columns, dtype=object)[[c.name for c in REPLY_COLUMNS]]
 
 
 def _iso(moment: datetime) -> str:

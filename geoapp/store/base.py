@@ -229,6 +229,12 @@ class Store(Protocol):
         """The replies to a contribution in `statuses`, oldest first (conversation order)."""
         ...
 
+    def replies_of_contributions(
+        self, query: ContributionQuery, statuses: Sequence[Status]
+    ) -> list[Reply]:
+        """Replies in `statuses` to the contributions `query` matches (paging ignored)."""
+        ...
+
     def replies_of_participant(self, participant_hash: str) -> list[Reply]:
         """Every reply sent with this participant token, newest first, any status."""
         ...

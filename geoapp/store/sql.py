@@ -226,6 +226,18 @@ class SqlStore:
         with self._read() as conn:
             return [_reply(row) for row in conn.execute(stmt)]
 
+    def replies_of_contributions(
+        self, query: ContributionQuery, statuses: Sequence[Status]
+    ) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .join(contributions, replies.c.contribution_id == contributions.c.id)
+            .where(*self._filters(query), replies.c.status.in_([str(s) for s in statuses]))
+            .order_by(contributions.c.created_at.desc(), contributions.c.id, replies.c.created_at)
+        )
+        with self._read() as conn:
+            return [_reply(row) for row in conn.execute(stmt)]
+
     def replies_of_participant(self, participant_hash: str) -> list[Reply]:
         stmt = (
             select(replies)
