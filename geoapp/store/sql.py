@@ -125,6 +125,12 @@ class SqlStore:
         with self._write() as conn:
             conn.execute(insert(contributions).values(**_contribution_values(contribution)))
 
+    def add_contributions(self, batch: Sequence[Contribution]) -> None:
+        if not batch:
+            return
+        with self._write() as conn:
+            conn.execute(insert(contributions), [_contribution_values(c) for c in batch])
+
     def get_contribution(self, contribution_id: str) -> Contribution | None:
         with self._read() as conn:
             row = conn.execute(
