@@ -1,10 +1,21 @@
-"""Command line: `geoapp serve`, `geoapp seed-demo`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`."""
 
 import argparse
+import getpass
 import logging
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from geoapp.config import Settings
+from geoapp.errors import DomainError
+from geoapp.i18n import translate
+from geoapp.store import Store
+from geoapp.store.base import PlannerRole
+
+PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,12 +30,29 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("seed-demo", help="add the Heeren-Werve demo consultations")
 
+    planner = commands.add_parser("planner", help="planner accounts")
+    planner_commands = planner.add_subparsers(dest="planner_command", required=True)
+    add = planner_commands.add_parser(
+        "add", help=f"create an account (password from a prompt or ${PASSWORD_ENV})"
+    )
+    add.add_argument("name")
+    add.add_argument("--role", choices=[r.value for r in PlannerRole], required=True)
+    passwd = planner_commands.add_parser("passwd", help="set a new password; ends its sessions")
+    passwd.add_argument("name")
+    planner_commands.add_parser("list", help="list the accounts")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "serve":
-        _serve(args)
-    elif args.command == "seed-demo":
-        _seed_demo()
+    handlers: dict[str, Callable[[argparse.Namespace], None]] = {
+        "serve": _serve,
+        "seed-demo": _seed_demo,
+        "planner": _planner,
+    }
+    try:
+        handlers[args.command](args)
+    except DomainError as error:
+        print(translate(error.key, "de", **error.params), file=sys.stderr)
+        sys.exit(1)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -40,15 +68,50 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
-def _seed_demo() -> None:
-    from geoapp.services import demo
+@contextmanager
+def _store() -> Iterator[tuple[Store, Settings]]:
     from geoapp.store import open_store
 
     settings = Settings()
     store = open_store(settings.effective_database_url)
     try:
-        added = demo.seed(store, settings.reference_dir)
+        yield store, settings
     finally:
         store.close()
+
+
+def _seed_demo(_args: argparse.Namespace) -> None:
+    from geoapp.services import demo
+
+    with _store() as (store, settings):
+        added = demo.seed(store, settings.reference_dir)
     print(f"{added} demo consultation(s) added to {settings.effective_database_url}")
-    sys.exit(0)
+
+
+def _planner(args: argparse.Namespace) -> None:
+    from geoapp.services import planners
+
+    with _store() as (store, _settings):
+        if args.planner_command == "add":
+            password = _new_password()
+            planners.add(store, args.name, password, PlannerRole(args.role), datetime.now(UTC))
+            print(f"planner {args.name.strip().lower()} ({args.role}) added")
+        elif args.planner_command == "passwd":
+            planners.change_password(store, args.name, _new_password())
+            print(f"password of {args.name.strip().lower()} changed; its sessions ended")
+        else:
+            for p in store.list_planners():
+                state = " (disabled)" if p.disabled else ""
+                print(f"{p.username}\t{p.role}\t{p.created_at:%Y-%m-%d}{state}")
+
+
+def _new_password() -> str:
+    """From $GEOAPP_PLANNER_PASSWORD (scripts), else asked twice without echo."""
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    first = getpass.getpass("Passwort: ")
+    if first != getpass.getpass("Passwort wiederholen: "):
+        print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
+        sys.exit(1)
+    return first

@@ -31,6 +31,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
     languages: tuple[str, ...] = ("de", "en")
 
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Largest file upload (perimeter, import)."
+    )
+    planner_session_minutes: int = Field(
+        default=8 * 60, description="A planner's sign-in lasts this long, then ends."
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Send the planner session cookie over HTTPS only (behind TLS)."
+    )
+    signin_free_failures: int = Field(
+        default=5, description="Failed sign-ins per username before each try has to wait."
+    )
+    signin_max_wait_seconds: int = Field(
+        default=15 * 60, description="Longest wait between tries after many failed sign-ins."
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -6,7 +6,7 @@ Coordinates are GeoJSON order, (longitude, latitude), WGS84, everywhere inside t
 import json
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +62,7 @@ def _prepared(geometry_json: str) -> BaseGeometry:
     return shape
 
 
-WGS84 = 4326
+WGS84_EPSG = 4326
 
 
 def parse_crs(value: str) -> int:
@@ -77,19 +77,68 @@ def parse_crs(value: str) -> int:
     return int(code)
 
 
-def project(geometries: npt.NDArray[np.object_], epsg: int) -> npt.NDArray[np.object_]:
-    """WGS84 geometries (lon, lat) transformed to EPSG `epsg`, x = easting or longitude."""
-    if epsg == WGS84:
-        return geometries
-    transformer = _transformer(epsg)
+WGS84 = pyproj.CRS.from_epsg(WGS84_EPSG)
+Geometries = TypeVar("Geometries", BaseGeometry, npt.NDArray[np.object_])
+PERIMETER_TYPES = ("Polygon", "MultiPolygon")
 
-    def forward(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+
+def transform(geometry: Geometries, source: Any, target: Any = WGS84) -> Geometries:
+    """`geometry` (or an array of them) from CRS `source` to CRS `target`, x/y order kept.
+
+    The one place where coordinates change CRS: imports, uploads and exports all come here.
+    """
+    transformer = _transformer(
+        pyproj.CRS.from_user_input(source), pyproj.CRS.from_user_input(target)
+    )
+    if transformer is None:
+        return geometry
+
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
-    return shapely.transform(geometries, forward)
+    return shapely.transform(geometry, apply)
+
+
+def to_wgs84(geometry: BaseGeometry, crs: Any) -> BaseGeometry:
+    """`geometry` from `crs` to WGS84 longitude/latitude."""
+    return transform(geometry, crs, WGS84)
 
 
 @lru_cache(maxsize=16)
-def _transformer(epsg: int) -> pyproj.Transformer:
-    return pyproj.Transformer.from_crs(WGS84, epsg, always_xy=True)
+def _transformer(source: pyproj.CRS, target: pyproj.CRS) -> pyproj.Transformer | None:
+    if source.equals(target, ignore_axis_order=True):
+        return None
+    # always_xy: GeoJSON order (lon, lat / east, north) whatever axis order the CRS declares.
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+
+
+def parse_perimeter(value: Any) -> dict[str, Any]:
+    """One valid WGS84 (Multi)Polygon from a geometry, Feature or one-feature collection."""
+    if isinstance(value, dict) and value.get("type") == "FeatureCollection":
+        features = value.get("features") or []
+        if len(features) != 1:
+            raise InvalidInput("perimeter_feature_count", field="perimeter", count=len(features))
+        value = features[0]
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    try:
+        shape = shapely.geometry.shape(value)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, shapely.GEOSException):
+        raise InvalidInput("perimeter_malformed", field="perimeter") from None
+    return perimeter_from_shape(shape)
+
+
+def perimeter_from_shape(shape: BaseGeometry) -> dict[str, Any]:
+    """The shape as a perimeter GeoJSON geometry, or InvalidInput saying what is wrong."""
+    if shape.geom_type not in PERIMETER_TYPES:
+        raise InvalidInput("perimeter_not_polygon", field="perimeter", type=shape.geom_type)
+    if shape.is_empty:
+        raise InvalidInput("perimeter_malformed", field="perimeter")
+    min_x, min_y, max_x, max_y = shape.bounds
+    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
+        raise InvalidInput("perimeter_not_wgs84", field="perimeter")
+    if not shape.is_valid:
+        reason = shapely.is_valid_reason(shape)
+        raise InvalidInput("perimeter_invalid", field="perimeter", reason=reason)
+    return json.loads(shapely.to_geojson(shape))

@@ -7,9 +7,9 @@ into a public response by accident.
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from geoapp.store.base import ConsultationStatus, Moderation, Status
+from geoapp.store.base import ConsultationStatus, Moderation, PlannerRole, Status
 
 TEXT_MAX = 2000
 NAME_MAX = 80
@@ -86,3 +86,81 @@ class MapConfig(BaseModel):
     center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
     zoom: int
     languages: list[str]
+
+
+class SignIn(BaseModel):
+    """A planner's sign-in form."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    password: Annotated[str, StringConstraints(max_length=1000)]
+
+
+class PlannerSessionOut(BaseModel):
+    """Who is signed in, and the token every state-changing request sends as X-CSRF-Token."""
+
+    username: str
+    role: PlannerRole
+    csrf_token: str
+    expires_at: datetime
+
+
+class CategoryIn(BaseModel):
+    """A category as planners define it: key, label per language, colour (#rrggbb)."""
+
+    key: str = Field(examples=["sitzen-aufenthalt"])
+    label: dict[str, str] = Field(examples=[{"de": "Sitzen & Aufenthalt", "en": "Seating"}])
+    color: str = Field(examples=["#1f6feb"])
+
+
+class ConsultationCreate(BaseModel):
+    """A new consultation; texts per language with German required."""
+
+    slug: str = Field(description="Lower-case letters, digits and hyphens; part of the URL.")
+    title: dict[str, str]
+    description: dict[str, str] = Field(default_factory=dict)
+    question: dict[str, str]
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    status: ConsultationStatus = ConsultationStatus.DRAFT
+    moderation: Moderation = Moderation.PRE
+    allow_replies: bool = True
+    allow_photos: bool = True
+    categories: list[CategoryIn]
+    perimeter: dict[str, Any] = Field(
+        description="GeoJSON (Multi)Polygon in WGS84: a geometry, a Feature or a collection of one."
+    )
+
+
+class ConsultationUpdate(BaseModel):
+    """The fields to change; the rest stay as they are. `status` opens, closes or archives."""
+
+    title: dict[str, str] | None = None
+    description: dict[str, str] | None = None
+    question: dict[str, str] | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    status: ConsultationStatus | None = None
+    moderation: Moderation | None = None
+    allow_replies: bool | None = None
+    allow_photos: bool | None = None
+    categories: list[CategoryIn] | None = None
+    perimeter: dict[str, Any] | None = None
+
+
+class ConsultationForPlanner(BaseModel):
+    """A consultation with every language's texts, as the planner workspace edits it."""
+
+    slug: str
+    title: dict[str, str]
+    description: dict[str, str]
+    question: dict[str, str]
+    status: ConsultationStatus
+    opens_at: datetime
+    closes_at: datetime
+    moderation: Moderation
+    allow_replies: bool
+    allow_photos: bool
+    categories: list[CategoryIn]
+    perimeter: dict[str, Any]
+    created_at: datetime | None
+    updated_at: datetime | None

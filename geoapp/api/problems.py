@@ -12,7 +12,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geoapp.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
+from geoapp.errors import (
+    DomainError,
+    InvalidInput,
+    NotAllowedNow,
+    NotFound,
+    NotPermitted,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from geoapp.i18n import negotiate, translate
 from geoapp.models import NAME_MAX, TEXT_MAX
 
@@ -24,6 +32,9 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     NotAllowedNow: 409,
+    NotSignedIn: 401,
+    NotPermitted: 403,
+    TooManyAttempts: 429,
 }
 
 # (field, pydantic error type) → message key; None as type matches any type for that field.
@@ -54,6 +65,7 @@ def problem(
     status: int,
     key: str,
     errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
     **params: Any,
 ) -> JSONResponse:
     """A problem+json response whose detail is message `key` in the request's language."""
@@ -67,7 +79,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -80,7 +92,10 @@ def install(app: FastAPI) -> None:
         errors = None
         if exc.field:
             errors = [{"field": exc.field, "message": translate(exc.key, language, **exc.params)}]
-        return problem(request, status, exc.key, errors, **exc.params)
+        headers = None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return problem(request, status, exc.key, errors, headers, **exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

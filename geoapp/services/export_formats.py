@@ -45,7 +45,7 @@ class FormatSpec:
 
 
 FORMATS: dict[Format, FormatSpec] = {
-    Format.GEOJSON: FormatSpec(".geojson", "application/geo+json", geo.WGS84, wgs84_only=True),
+    Format.GEOJSON: FormatSpec(".geojson", "application/geo+json", geo.WGS84_EPSG, wgs84_only=True),
     Format.GPKG: FormatSpec(".gpkg", "application/geopackage+sqlite3", ETRS89_UTM32),
     Format.SHP: FormatSpec(".shp.zip", "application/zip", ETRS89_UTM32),
     Format.CSV: FormatSpec(".csv", "text/csv; charset=utf-8", ETRS89_UTM32),
@@ -54,7 +54,7 @@ FORMATS: dict[Format, FormatSpec] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ETRS89_UTM32,
     ),
-    Format.KML: FormatSpec(".kml", "application/vnd.google-earth.kml+xml", geo.WGS84, True),
+    Format.KML: FormatSpec(".kml", "application/vnd.google-earth.kml+xml", geo.WGS84_EPSG, True),
     Format.DXF: FormatSpec(".dxf", "image/vnd.dxf", ETRS89_UTM32),
 }
 
@@ -189,9 +189,9 @@ def write_dxf(contributions: gpd.GeoDataFrame, epsg: int, path: Path) -> None:
 
 def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
     """`frame` (WGS84) in EPSG `epsg`, through the app's one transform."""
-    if epsg == geo.WGS84:
+    if epsg == geo.WGS84_EPSG:
         return frame
-    geometry = geo.project(frame.geometry.values.to_numpy(), epsg)
+    geometry = geo.transform(frame.geometry.values.to_numpy(), geo.WGS84, epsg)
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")
 
 
@@ -201,8 +201,8 @@ def spreadsheet_table(contributions: gpd.GeoDataFrame, epsg: int) -> pd.DataFram
     points = contributions.geometry.values
     table["lon"] = shapely.get_x(points.to_numpy())
     table["lat"] = shapely.get_y(points.to_numpy())
-    if epsg != geo.WGS84:
-        moved = geo.project(points.to_numpy(), epsg)
+    if epsg != geo.WGS84_EPSG:
+        moved = geo.transform(points.to_numpy(), geo.WGS84, epsg)
         table["x"] = shapely.get_x(moved)
         table["y"] = shapely.get_y(moved)
     return table

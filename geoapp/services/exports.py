@@ -86,7 +86,7 @@ def resolve_crs(fmt: Format, epsg: int | None) -> int:
     spec = FORMATS[fmt]
     if epsg is None:
         return spec.default_epsg
-    if spec.wgs84_only and epsg != geo.WGS84:
+    if spec.wgs84_only and epsg != geo.WGS84_EPSG:
         raise InvalidInput("crs_wgs84_only", field="crs", format=str(fmt), crs=f"EPSG:{epsg}")
     return epsg
 
@@ -194,7 +194,7 @@ def _contribution_frame(rows: list[Contribution], consultation: Consultation) ->
     for name in ("author_name", "planner_response", "photo"):
         frame[name] = frame[name].astype(object)
     return gpd.GeoDataFrame(
-        frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84}"
+        frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"
     )
 
 
@@ -220,7 +220,7 @@ def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:
         {"consultation": [consultation.slug], "title": [pick(consultation.title, "de")]}
     )
     geometry = shapely.geometry.shape(consultation.perimeter)
-    return gpd.GeoDataFrame(frame, geometry=[geometry], crs=f"EPSG:{geo.WGS84}")
+    return gpd.GeoDataFrame(frame, geometry=[geometry], crs=f"EPSG:{geo.WGS84_EPSG}")
 
 
 def _reply_frame(replies: list[Reply]) -> pd.DataFrame:

@@ -158,6 +158,43 @@ class AuditEvent:
     created_at: datetime
 
 
+class PlannerRole(StrEnum):
+    """Moderators moderate, respond and enter pins; admins also run consultations and accounts."""
+
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+@dataclass
+class Planner:
+    id: str
+    username: str
+    password_hash: str = field(repr=False)
+    role: PlannerRole
+    created_at: datetime
+    disabled: bool = False
+
+
+@dataclass
+class PlannerSession:
+    """A signed-in browser; only the hash of the cookie's token is stored."""
+
+    token_hash: str
+    planner_id: str
+    csrf_token: str = field(repr=False)
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SigninFailures:
+    """Failed sign-ins in a row for one username, and when the last one was."""
+
+    username: str
+    count: int
+    last_at: datetime
+
+
 @dataclass(frozen=True)
 class BBox:
     """Lon/lat rectangle; min <= max on both axes (checked where it is parsed)."""
@@ -278,3 +315,36 @@ class Store(Protocol):
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
+    def update_consultation(self, consultation: Consultation) -> None:
+        """Overwrite the consultation with this id (the slug never changes)."""
+        ...
+
+    def add_planner(self, planner: Planner) -> None: ...
+
+    def get_planner(self, username: str) -> Planner | None: ...
+
+    def list_planners(self) -> list[Planner]: ...
+
+    def set_planner_password(self, username: str, password_hash: str) -> None:
+        """Replace the password hash and end every session of that planner."""
+        ...
+
+    def add_planner_session(self, session: PlannerSession) -> None:
+        """Store a new session; sessions already expired at its creation are removed."""
+        ...
+
+    def get_planner_session(
+        self, token_hash: str, now: datetime
+    ) -> tuple[PlannerSession, Planner] | None:
+        """The unexpired session and its enabled planner, else None."""
+        ...
+
+    def delete_planner_session(self, token_hash: str) -> None: ...
+
+    def get_signin_failures(self, username: str) -> SigninFailures | None: ...
+
+    def add_signin_failure(self, username: str, now: datetime) -> int:
+        """Count one more failed sign-in for `username`; returns the count."""
+        ...
+
+    def clear_signin_failures(self, username: str) -> None: ...

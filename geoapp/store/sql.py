@@ -35,9 +35,13 @@ from geoapp.store.base import (
     ContributionQuery,
     Moderation,
     Photo,
+    Planner,
+    PlannerRole,
+    PlannerSession,
     Reply,
     Report,
     ReportReason,
+    SigninFailures,
     Source,
     Status,
     TargetKind,
@@ -47,8 +51,11 @@ from geoapp.store.schema import (
     consultations,
     contributions,
     photos,
+    planner_sessions,
+    planners,
     replies,
     reports,
+    signin_failures,
     supports,
 )
 
@@ -340,6 +347,125 @@ class SqlStore:
             ).first()
         return _contribution(row) if row else None
 
+    # consultations, as planners edit them
+
+    def update_consultation(self, consultation: Consultation) -> None:
+        values = _consultation_values(consultation)
+        del values["id"], values["slug"], values["created_at"]
+        with self._write() as conn:
+            conn.execute(
+                update(consultations).where(consultations.c.id == consultation.id).values(**values)
+            )
+
+    # planners and their sessions
+
+    def add_planner(self, planner: Planner) -> None:
+        with self._write() as conn:
+            conn.execute(
+                insert(planners).values(
+                    id=planner.id,
+                    username=planner.username,
+                    password_hash=planner.password_hash,
+                    role=str(planner.role),
+                    created_at=planner.created_at,
+                    disabled=planner.disabled,
+                )
+            )
+
+    def get_planner(self, username: str) -> Planner | None:
+        with self._read() as conn:
+            row = conn.execute(select(planners).where(planners.c.username == username)).first()
+        return _planner(row) if row else None
+
+    def list_planners(self) -> list[Planner]:
+        with self._read() as conn:
+            return [_planner(r) for r in conn.execute(select(planners).order_by("username"))]
+
+    def set_planner_password(self, username: str, password_hash: str) -> None:
+        with self._write() as conn:
+            planner_id = conn.execute(
+                select(planners.c.id).where(planners.c.username == username)
+            ).scalar_one()
+            conn.execute(
+                update(planners)
+                .where(planners.c.id == planner_id)
+                .values(password_hash=password_hash)
+            )
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
+            )
+
+    def add_planner_session(self, session: PlannerSession) -> None:
+        with self._write() as conn:
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.expires_at <= session.created_at)
+            )
+            conn.execute(
+                insert(planner_sessions).values(
+                    token_hash=session.token_hash,
+                    planner_id=session.planner_id,
+                    csrf_token=session.csrf_token,
+                    created_at=session.created_at,
+                    expires_at=session.expires_at,
+                )
+            )
+
+    def get_planner_session(
+        self, token_hash: str, now: datetime
+    ) -> tuple[PlannerSession, Planner] | None:
+        s = planner_sessions.c
+        stmt = (
+            select(planner_sessions, planners)
+            .join(planners, planners.c.id == s.planner_id)
+            .where(s.token_hash == token_hash, s.expires_at > now, planners.c.disabled.is_(False))
+        )
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        m = row._mapping
+        session = PlannerSession(
+            token_hash=m[s.token_hash],
+            planner_id=m[s.planner_id],
+            csrf_token=m[s.csrf_token],
+            created_at=m[s.created_at],
+            expires_at=m[s.expires_at],
+        )
+        return session, _planner(row)
+
+    def delete_planner_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.token_hash == token_hash)
+            )
+
+    def get_signin_failures(self, username: str) -> SigninFailures | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(signin_failures).where(signin_failures.c.username == username)
+            ).first()
+        return SigninFailures(**row._mapping) if row else None
+
+    def add_signin_failure(self, username: str, now: datetime) -> int:
+        f = signin_failures.c
+        with self._write() as conn:
+            count = conn.execute(select(f.count).where(f.username == username)).scalar()
+            if count is None:
+                conn.execute(
+                    insert(signin_failures).values(username=username, count=1, last_at=now)
+                )
+                return 1
+            conn.execute(
+                update(signin_failures)
+                .where(f.username == username)
+                .values(count=count + 1, last_at=now)
+            )
+            return int(count) + 1
+
+    def clear_signin_failures(self, username: str) -> None:
+        with self._write() as conn:
+            conn.execute(delete(signin_failures).where(signin_failures.c.username == username))
+
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
@@ -395,6 +521,18 @@ def _support_count(conn: Connection, contribution_id: str) -> int:
         select(contributions.c.support_count).where(contributions.c.id == contribution_id)
     ).scalar_one_or_none()
     return int(count or 0)
+
+
+def _planner(row: Row[Any]) -> Planner:
+    m = row._mapping
+    return Planner(
+        id=m[planners.c.id],
+        username=m[planners.c.username],
+        password_hash=m[planners.c.password_hash],
+        role=PlannerRole(m[planners.c.role]),
+        created_at=m[planners.c.created_at],
+        disabled=bool(m[planners.c.disabled]),
+    )
 
 
 def _consultation_values(c: Consultation) -> dict[str, Any]:

@@ -1,14 +1,14 @@
 """Exports: a consultation may offer its published pins as open data (on by default).
 
-Revision ID: 0003_exports
-Revises: 0002
+Revision ID: 0004_exports
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_exports"
-down_revision = "0002"
+revision = "0004_exports"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
