@@ -120,6 +120,8 @@ def make_reply(
     )
     store.add_reply(reply)
     return reply
+
+
 PLANNER_PASSWORD = "ein-langes-geheimes-passwort"
 
 

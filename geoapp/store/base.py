@@ -315,6 +315,7 @@ class Store(Protocol):
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
+
     def update_consultation(self, consultation: Consultation) -> None:
         """Overwrite the consultation with this id (the slug never changes)."""
         ...
