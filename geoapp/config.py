@@ -37,14 +37,19 @@ class Settings(BaseSettings):
     planner_session_minutes: int = Field(
         default=8 * 60, description="A planner's sign-in lasts this long, then ends."
     )
-    cookie_secure: bool = Field(
-        default=False, description="Send the planner session cookie over HTTPS only (behind TLS)."
-    )
     signin_free_failures: int = Field(
         default=5, description="Failed sign-ins per username before each try has to wait."
     )
     signin_max_wait_seconds: int = Field(
         default=15 * 60, description="Longest wait between tries after many failed sign-ins."
+    )
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, description="Largest photo upload.")
+    report_threshold: int = Field(
+        default=3, ge=1, description="Reports by this many participants hide a pin or reply."
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Send the planner session and participant cookies over HTTPS only (TLS).",
     )
 
     @property
@@ -52,3 +57,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'geoapp.sqlite').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"

@@ -42,3 +42,11 @@ class TooManyAttempts(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class TooLarge(DomainError):
+    """An upload is bigger than allowed (in bytes or in pixels)."""
+
+
+class UnsupportedMedia(DomainError):
+    """An upload is not a file type we can read."""

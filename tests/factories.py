@@ -48,6 +48,8 @@ def make_consultation(
     opens_in: timedelta = timedelta(days=-1),
     closes_in: timedelta = timedelta(days=30),
     open_data: bool = True,
+    allow_replies: bool = True,
+    allow_photos: bool = True,
 ) -> Consultation:
     now = datetime.now(UTC)
     consultation = Consultation(
@@ -63,6 +65,8 @@ def make_consultation(
         moderation=moderation,
         categories=CATEGORIES,
         open_data=open_data,
+        allow_replies=allow_replies,
+        allow_photos=allow_photos,
         created_at=now,
         updated_at=now,
     )

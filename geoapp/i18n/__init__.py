@@ -50,3 +50,8 @@ def negotiate(accept_language: str | None, supported: list[str] | tuple[str, ...
         if primary in supported:
             return primary
     return SOURCE_LANGUAGE
+
+
+def megabytes(size: int) -> str:
+    """A byte count as residents read it in a message: 10485760 → "10"."""
+    return f"{size / 2**20:.3g}"

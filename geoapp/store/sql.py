@@ -1,10 +1,12 @@
 """Queries shared by every SQL backend; a backend overrides only the spatial parts."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shapely.geometry
 from alembic import command
@@ -61,6 +63,7 @@ from geoapp.store.schema import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 STREAM_BATCH = 2000
+T = TypeVar("T")
 
 
 class SqlStore:
@@ -93,6 +96,15 @@ class SqlStore:
         with self.engine.connect().execution_options(**self.read_options) as conn:
             yield conn
 
+    def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
+        with self._read() as conn:
+            return [convert(row) for row in conn.execute(stmt)]
+
+    def _first(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        return convert(row) if row else None
+
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
         """Contributions whose bounding box meets `bbox`; backends use their spatial index."""
         c = contributions.c
@@ -115,11 +127,8 @@ class SqlStore:
         return _consultation(row) if row else None
 
     def get_consultation_by_id(self, consultation_id: str) -> Consultation | None:
-        with self._read() as conn:
-            row = conn.execute(
-                select(consultations).where(consultations.c.id == consultation_id)
-            ).first()
-        return _consultation(row) if row else None
+        stmt = select(consultations).where(consultations.c.id == consultation_id)
+        return self._first(stmt, _consultation)
 
     def list_consultations(self) -> list[Consultation]:
         with self._read() as conn:
@@ -175,8 +184,7 @@ class SqlStore:
             .where(contributions.c.participant_hash == participant_hash)
             .order_by(contributions.c.created_at.desc(), contributions.c.id)
         )
-        with self._read() as conn:
-            return [_contribution(row) for row in conn.execute(stmt)]
+        return self._all(stmt, _contribution)
 
     def _filters(self, query: ContributionQuery) -> list[ColumnElement[bool]]:
         c = contributions.c
@@ -220,12 +228,10 @@ class SqlStore:
 
     def add_reply(self, reply: Reply) -> None:
         with self._write() as conn:
-            conn.execute(insert(replies).values(**_reply_values(reply)))
+            conn.execute(insert(replies).values(**_values(reply)))
 
     def get_reply(self, reply_id: str) -> Reply | None:
-        with self._read() as conn:
-            row = conn.execute(select(replies).where(replies.c.id == reply_id)).first()
-        return _reply(row) if row else None
+        return self._first(select(replies).where(replies.c.id == reply_id), _reply)
 
     def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]:
         stmt = (
@@ -236,8 +242,7 @@ class SqlStore:
             )
             .order_by(replies.c.created_at, replies.c.id)
         )
-        with self._read() as conn:
-            return [_reply(row) for row in conn.execute(stmt)]
+        return self._all(stmt, _reply)
 
     def replies_of_contributions(
         self, query: ContributionQuery, statuses: Sequence[Status]
@@ -257,15 +262,14 @@ class SqlStore:
             .where(replies.c.participant_hash == participant_hash)
             .order_by(replies.c.created_at.desc(), replies.c.id)
         )
-        with self._read() as conn:
-            return [_reply(row) for row in conn.execute(stmt)]
+        return self._all(stmt, _reply)
 
     # reports and status changes
 
     def add_report(self, report: Report) -> int | None:
         try:
             with self._write() as conn:
-                conn.execute(insert(reports).values(**_report_values(report)))
+                conn.execute(insert(reports).values(**_values(report)))
                 return int(
                     conn.execute(
                         select(func.count())
@@ -281,13 +285,7 @@ class SqlStore:
             return None
 
     def list_reports(self, kind: TargetKind, target_id: str) -> list[Report]:
-        stmt = (
-            select(reports)
-            .where(reports.c.target_kind == str(kind), reports.c.target_id == target_id)
-            .order_by(reports.c.created_at, reports.c.id)
-        )
-        with self._read() as conn:
-            return [_report(row) for row in conn.execute(stmt)]
+        return self._all(_about(reports, kind, target_id), _report)
 
     def set_status(
         self,
@@ -309,43 +307,25 @@ class SqlStore:
         with self._write() as conn:
             if conn.execute(stmt).rowcount == 0:
                 return False
-            conn.execute(insert(audit_events).values(**_audit_values(event)))
+            conn.execute(insert(audit_events).values(**_values(event)))
         return True
 
     def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
-        stmt = (
-            select(audit_events)
-            .where(audit_events.c.target_kind == str(kind), audit_events.c.target_id == target_id)
-            .order_by(audit_events.c.created_at, audit_events.c.id)
-        )
-        with self._read() as conn:
-            return [_audit(row) for row in conn.execute(stmt)]
+        return self._all(_about(audit_events, kind, target_id), _audit)
 
     # photos
 
     def add_photo(self, photo: Photo) -> None:
         with self._write() as conn:
-            conn.execute(
-                insert(photos).values(
-                    id=photo.id,
-                    participant_hash=photo.participant_hash,
-                    width=photo.width,
-                    height=photo.height,
-                    created_at=photo.created_at,
-                )
-            )
+            conn.execute(insert(photos).values(**_values(photo)))
 
     def get_photo(self, photo_id: str) -> Photo | None:
-        with self._read() as conn:
-            row = conn.execute(select(photos).where(photos.c.id == photo_id)).first()
-        return Photo(**row._mapping) if row else None
+        stmt = select(photos).where(photos.c.id == photo_id)
+        return self._first(stmt, lambda row: Photo(**row._mapping))
 
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
-        with self._read() as conn:
-            row = conn.execute(
-                _contributions_select().where(contributions.c.photo_id == photo_id)
-            ).first()
-        return _contribution(row) if row else None
+        stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
+        return self._first(stmt, _contribution)
 
     # consultations, as planners edit them
 
@@ -471,6 +451,15 @@ _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
     TargetKind.REPLY: replies,
 }
+
+
+def _about(table: Table, kind: TargetKind, target_id: str) -> Select[Any]:
+    """The rows of `table` (reports, audit events) about one target, oldest first."""
+    return (
+        select(table)
+        .where(table.c.target_kind == str(kind), table.c.target_id == target_id)
+        .order_by(table.c.created_at, table.c.id)
+    )
 
 
 def _contributions_select() -> Select[Any]:
@@ -635,19 +624,9 @@ def _contribution(row: Row[Any]) -> Contribution:
     )
 
 
-def _reply_values(r: Reply) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "contribution_id": r.contribution_id,
-        "text": r.text,
-        "author_name": r.author_name,
-        "participant_hash": r.participant_hash,
-        "language": r.language,
-        "status": str(r.status),
-        "status_reason": r.status_reason,
-        "created_at": r.created_at,
-        "updated_at": r.updated_at,
-    }
+def _values(row: Reply | Report | AuditEvent | Photo) -> dict[str, Any]:
+    """A row type's fields as column values (their field names are the column names)."""
+    return {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(row).items()}
 
 
 def _reply(row: Row[Any]) -> Reply:
@@ -655,36 +634,11 @@ def _reply(row: Row[Any]) -> Reply:
     return Reply(**{**m, "status": Status(m["status"])})
 
 
-def _report_values(r: Report) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "target_kind": str(r.target_kind),
-        "target_id": r.target_id,
-        "participant_hash": r.participant_hash,
-        "reason": str(r.reason),
-        "note": r.note,
-        "created_at": r.created_at,
-        "resolved_at": r.resolved_at,
-    }
-
-
 def _report(row: Row[Any]) -> Report:
     m = row._mapping
     return Report(
         **{**m, "target_kind": TargetKind(m["target_kind"]), "reason": ReportReason(m["reason"])}
     )
-
-
-def _audit_values(e: AuditEvent) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "target_kind": str(e.target_kind),
-        "target_id": e.target_id,
-        "actor": e.actor,
-        "action": e.action,
-        "changes": e.changes,
-        "created_at": e.created_at,
-    }
 
 
 def _audit(row: Row[Any]) -> AuditEvent:
