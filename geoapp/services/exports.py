@@ -59,8 +59,8 @@ class ExportFilter:
         return {
             "status": [str(s) for s in self.statuses],
             "category": list(self.categories),
-            "created_from": _iso(self.created_from) if self.created_from else None,
-            "created_to": _iso(self.created_to) if self.created_to else None,
+            "created_from": iso_utc(self.created_from) if self.created_from else None,
+            "created_to": iso_utc(self.created_to) if self.created_to else None,
         }
 
 
@@ -182,7 +182,7 @@ def _contribution_frame(rows: list[Contribution], consultation: Consultation) ->
         "category_label": [labels.get(c.category, c.category) for c in rows],
         "text": [c.text for c in rows],
         "author_name": [c.author_name for c in rows],
-        "created_at": [_iso(c.created_at) for c in rows],
+        "created_at": [iso_utc(c.created_at) for c in rows],
         "status": [str(c.status) for c in rows],
         "planner_response": [c.planner_response for c in rows],
         "support_count": np.array([c.support_count for c in rows], dtype=np.int64),
@@ -229,11 +229,12 @@ def _reply_frame(replies: list[Reply]) -> pd.DataFrame:
         "contribution_id": [r.contribution_id for r in replies],
         "text": [r.text for r in replies],
         "author_name": [r.author_name for r in replies],
-        "created_at": [_iso(r.created_at) for r in replies],
+        "created_at": [iso_utc(r.created_at) for r in replies],
         "status": [str(r.status) for r in replies],
     }
     return pd.DataFrame(columns, dtype=object)[[c.name for c in REPLY_COLUMNS]]
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second, with Z: how every export writes times."""
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

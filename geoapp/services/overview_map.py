@@ -38,13 +38,22 @@ def draw(
                 label=label,
             )
         else:
-            axes.scatter([], [], color=category.color, label=label)
+            axes.scatter([], [], color=category.color, s=18, label=label)
     axes.set_title(pick(consultation.title, "de"))
     axes.set_aspect("equal")
     axes.set_xticks([])
     axes.set_yticks([])
+    axes.set_xlabel("")
+    axes.set_ylabel("")
     _pad(axes)
-    axes.legend(loc="upper left", fontsize=8, framealpha=0.9, title="Themen (Anzahl)")
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncols=2,
+        fontsize=8,
+        frameon=False,
+        title="Themen (Anzahl Beiträge)",
+    )
     _scale_bar(axes)
     _north_arrow(axes)
     crs = perimeter.crs.to_epsg() if perimeter.crs else None
@@ -55,7 +64,7 @@ def draw(
 def _pad(axes: Axes) -> None:
     # Room around the perimeter for legend, scale bar and arrow.
     (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
-    pad = max(x1 - x0, y1 - y0) * 0.12
+    pad = max(x1 - x0, y1 - y0) * 0.08
     axes.set_xlim(x0 - pad, x1 + pad)
     axes.set_ylim(y0 - pad, y1 + pad)
 
