@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import engagement, photos, planner, problems, public, reference
+from geoapp.api import engagement, exports, photos, planner, problems, public, reference
 from geoapp.api.limits import BodySizeLimit
 from geoapp.config import Settings
 from geoapp.paths import node_package
@@ -68,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference.router)
     app.include_router(planner.signin_router)
     app.include_router(planner.router)
+    app.include_router(exports.router)
+    app.include_router(exports.public_router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")
