@@ -13,7 +13,13 @@ import shapely
 
 from geoapp.errors import InvalidInput
 from geoapp.services import exports
-from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS, short_names
+from geoapp.services.export_columns import (
+    CONTRIBUTION_COLUMNS,
+    COORDINATE_COLUMNS,
+    REPLY_COLUMNS,
+    markdown_table,
+    short_names,
+)
 from geoapp.services.export_formats import Format
 from geoapp.store import Store
 from geoapp.store.base import Contribution, ContributionQuery, Status
@@ -289,3 +295,10 @@ def test_ten_thousand_pins_export_to_every_format(store, tmp_path) -> None:
     for fmt in (Format.GPKG, Format.CSV, Format.GEOJSON):
         path = export(store, tmp_path, fmt)
         assert pyogrio.read_info(path, layer=0)["features"] == expected == 10_000
+
+
+def test_docs_show_the_column_dictionary_the_exports_use() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    for columns in (CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, REPLY_COLUMNS):
+        for language in ("de", "en"):
+            assert markdown_table(columns, language) in docs
