@@ -1,7 +1,7 @@
 """Exports for GIS, CAD and spreadsheets: which pins, which columns, which format and CRS."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,9 +68,9 @@ class ExportFilter:
 class ExportData(Tables):
     """Everything an export writes, in WGS84; writers project it to the CRS they are given."""
 
-    consultation: Consultation | None = None
-    filters: ExportFilter = field(default_factory=ExportFilter)
-    photos: dict[str, str] = field(default_factory=dict)
+    consultation: Consultation
+    filters: ExportFilter
+    photos: dict[str, str]
     """Contribution id → photo id, for the pins that have a photo."""
 
 
