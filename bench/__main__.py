@@ -86,40 +86,28 @@ def _fill(store: Store, n: int) -> float:
 def _run(store: Store, folder: Path, k: int) -> None:
     consultation = exports.planner_consultation(store, SLUG)
     data = exports.collect(store, consultation, exports.ExportFilter())
-    floor = _median(k, lambda out: data.contributions.to_file(out / "floor.gpkg"), folder)
-    read = _median(
-        k, lambda _out: exports.collect(store, consultation, exports.ExportFilter()), folder
-    )
-    rows = [("floor: GeoDataFrame.to_file (GPKG)", floor), ("read from database only", read)]
-    for fmt in Format:
-        rows.append(
+    licence = export_package.Licence("dl-de/by-2-0", "Benchmark")
+    everything = exports.ExportFilter()
+    tasks: list[tuple[str, Callable[[Path], object]]] = [
+        ("read from database only", lambda _out: exports.collect(store, consultation, everything)),
+        *(
             (
                 f"export {fmt}",
-                _median(
-                    k,
-                    lambda out, fmt=fmt: exports.export_file(
-                        store, SLUG, fmt, None, exports.ExportFilter(), out
-                    ),
-                    folder,
-                ),
+                lambda out, fmt=fmt: exports.export_file(store, SLUG, fmt, None, everything, out),
             )
-        )
-    licence = export_package.Licence("dl-de/by-2-0", "Benchmark")
-    rows.append(
+            for fmt in Format
+        ),
         (
             "competition package",
-            _median(
-                k,
-                lambda out: export_package.build(
-                    store, None, SLUG, exports.ExportFilter(), licence, out
-                ),
-                folder,
-            ),
-        )
-    )
+            lambda out: export_package.build(store, None, SLUG, everything, licence, out),
+        ),
+    ]
+    floor = _median(k, lambda out: data.contributions.to_file(out / "floor.gpkg"), folder)
     print(f"{'what':<40} {'median s':>9} {'× floor':>8}")
-    for name, seconds in rows:
-        print(f"{name:<40} {seconds:>9.2f} {seconds / floor:>8.1f}")
+    print(f"{'floor: GeoDataFrame.to_file (GPKG)':<40} {floor:>9.2f} {1:>8.1f}", flush=True)
+    for name, task in tasks:
+        seconds = _median(k, task, folder)
+        print(f"{name:<40} {seconds:>9.2f} {seconds / floor:>8.1f}", flush=True)
 
 
 def _median(k: int, task: Callable[[Path], object], folder: Path) -> float:
