@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     map_zoom: int = 15
 
     max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
-    languages: tuple[str, ...] = ("de", "en")
+    languages: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "pl", "ru")
 
     @property
     def effective_database_url(self) -> str:
