@@ -39,12 +39,24 @@ def parse_location(value: Any) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(lon, MAX_DECIMALS), round(lat, MAX_DECIMALS)]}
 
 
+def is_inside(location: dict[str, Any], perimeter: dict[str, Any]) -> bool:
+    """Whether the GeoJSON `location` lies in (or on the edge of) the perimeter."""
+    return _prepared(json.dumps(perimeter, sort_keys=True)).covers(shapely.geometry.shape(location))
+
+
+def inner_point(perimeter: dict[str, Any]) -> list[float]:
+    """A point surely inside the perimeter (its centroid when that is inside), as [lon, lat]."""
+    area = _prepared(json.dumps(perimeter, sort_keys=True))
+    centroid = area.centroid
+    point = centroid if area.covers(centroid) else area.representative_point()
+    return [round(point.x, MAX_DECIMALS), round(point.y, MAX_DECIMALS)]
+
+
 def require_inside(location: dict[str, Any], perimeter: dict[str, Any]) -> None:
     """Refuse a location outside the perimeter; hint at swapped axes when that explains it."""
-    area = _prepared(json.dumps(perimeter, sort_keys=True))
-    point = shapely.geometry.shape(location)
-    if area.covers(point):
+    if is_inside(location, perimeter):
         return
+    area = _prepared(json.dumps(perimeter, sort_keys=True))
     lon, lat = location["coordinates"]
     if area.covers(shapely.geometry.Point(lat, lon)):
         raise InvalidInput("coordinates_swapped", field="geometry")

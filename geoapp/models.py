@@ -33,7 +33,15 @@ class ContributionCreate(BaseModel):
         }
     )
 
-    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    geometry: Any = Field(
+        default=None,
+        description="GeoJSON Point, coordinates [longitude, latitude] (WGS84); "
+        "null only together with without_location.",
+    )
+    without_location: bool = Field(
+        default=False,
+        description="The contribution is about the consultation as a whole (\"ohne Ort\").",
+    )
     category: str = Field(description="A category key of the consultation.")
     text: Text
     author_name: Name | None = Field(default=None, description="Shown publicly; optional.")
@@ -86,3 +94,25 @@ class MapConfig(BaseModel):
     center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
     zoom: int
     languages: list[str]
+
+
+class PlaceChoice(BaseModel):
+    """A named place or street a resident can choose instead of clicking the map."""
+
+    id: str
+    kind: Literal["place", "street"]
+    label: str
+    label_en: str
+    geometry: dict[str, Any] = Field(description="Where the pin goes (GeoJSON Point).")
+    fallback: bool = Field(description="No known coordinate: the pin goes to the area's centre.")
+    approximate: bool
+    inside: bool = Field(description="Whether the point lies in the consultation's area.")
+
+
+class NearestPlace(BaseModel):
+    """The named place nearest to a point: describes a spot in words."""
+
+    label: str
+    label_en: str
+    distance_m: int
+    bearing: int = Field(description="Degrees clockwise from north, from the place to the point.")

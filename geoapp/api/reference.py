@@ -1,10 +1,14 @@
 """Map settings and reference layers for the page (no user data here)."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
 
-from geoapp.api.deps import SettingsDep
+from fastapi import APIRouter, Query, Request
+
+from geoapp.api.deps import SettingsDep, StoreDep
 from geoapp.api.public import GeoJSONResponse
-from geoapp.models import MapConfig
+from geoapp.models import MapConfig, NearestPlace, PlaceChoice
+from geoapp.services import consultations
+from geoapp.services import reference as reference_layers
 
 router = APIRouter(prefix="/api", tags=["map"])
 
@@ -31,3 +35,20 @@ def district(request: Request) -> GeoJSONResponse:
 def places(request: Request) -> GeoJSONResponse:
     """Named places residents know (Ortsmitte, Luisenpark, …)."""
     return GeoJSONResponse(request.app.state.reference.places)
+
+
+@router.get("/reference/nearest", response_model=NearestPlace | None)
+def nearest(
+    request: Request,
+    lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, WGS84")],
+    lat: Annotated[float, Query(ge=-90, le=90, description="Latitude, WGS84")],
+) -> Any:
+    """The named place nearest to a point, so a chosen spot can be described in words."""
+    return reference_layers.nearest_place(request.app.state.reference, lon, lat)
+
+
+@router.get("/consultations/{slug}/places", response_model=list[PlaceChoice])
+def place_choices(slug: str, request: Request, store: StoreDep) -> Any:
+    """Places and streets to choose instead of clicking the map; `inside` says if allowed."""
+    consultation = consultations.get_public(store, slug)
+    return reference_layers.choices(request.app.state.reference, consultation.perimeter)

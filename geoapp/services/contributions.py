@@ -32,8 +32,7 @@ def create(
     require_accepting(consultation, now)
     if data.category not in {cat.key for cat in consultation.categories}:
         raise InvalidInput("category_unknown", field="category", category=data.category)
-    location = geo.parse_location(data.geometry)
-    geo.require_inside(location, consultation.perimeter)
+    location = _location(data, consultation)
     contribution = Contribution(
         id=str(uuid.uuid4()),
         consultation_id=consultation.id,
@@ -49,6 +48,19 @@ def create(
     )
     store.add_contribution(contribution)
     return to_public(contribution, consultation)
+
+
+def _location(data: ContributionCreate, consultation: Consultation) -> dict[str, Any] | None:
+    """The pin's point, checked against the perimeter; None for a contribution "ohne Ort"."""
+    if data.without_location:
+        if data.geometry is not None:
+            raise InvalidInput("geometry_with_without_location", field="geometry")
+        return None
+    if data.geometry is None:
+        raise InvalidInput("geometry_missing", field="geometry")
+    location = geo.parse_location(data.geometry)
+    geo.require_inside(location, consultation.perimeter)
+    return location
 
 
 def published_features(
