@@ -11,7 +11,8 @@ const ENDONYMS = {
   de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
 };
 const $ = (id) => document.getElementById(id);
-const state = { consultations: [], consultation: null, hidden: new Set() };
+const state = { consultations: [], consultation: null, hidden: new Set(), features: [] };
+const PREFERENCES = { contrast: 'geoapp.contrast' };
 
 function isOpen(c, now = new Date()) {
   return c.status === 'open' && new Date(c.opens_at) <= now && now < new Date(c.closes_at);
@@ -56,10 +57,49 @@ async function loadPins() {
   const filter = shown.length === allCategories().length ? [] : shown;
   const collection = shown.length ? await getJSON(contributionsPath(c.slug, filter)) : { type: 'FeatureCollection', features: [] };
   if (state.consultation !== c) return;
+  state.features = collection.features;
   mapView.showPins(collection, describe);
-  const entries = collection.features.map((feature) => listEntry(feature, (id) => mapView.openPin(id)));
+  renderList();
+}
+
+function sortedFeatures() {
+  const features = [...state.features];
+  if ($('sort-select').value === 'supported') {
+    features.sort((a, b) => b.properties.support_count - a.properties.support_count);
+  }
+  return features;
+}
+
+/** Open a list entry: its pin on the map, or (ohne Ort, or list-only view) its detail inline. */
+function openEntry(feature, entry) {
+  const button = entry.querySelector('.list-button');
+  if (mapView.hasPin(feature.id) && !document.body.classList.contains('list-only')) {
+    mapView.openPin(feature.id);
+    return;
+  }
+  const open = entry.querySelector('.list-detail');
+  if (open) {
+    open.remove();
+    button.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  entry.append(el('div', { className: 'list-detail' }, popupContent(feature.properties)));
+  button.setAttribute('aria-expanded', 'true');
+}
+
+function renderList() {
+  const entries = sortedFeatures().map((feature) => listEntry(feature, openEntry));
   $('contribution-list').replaceChildren(...entries);
-  $('list-count').textContent = t('list_count', { count: collection.features.length });
+  $('list-count').textContent = t('list_count', { count: state.features.length });
+}
+
+/** Map and list stay in sync: the pin open on the map is marked in the list. */
+function markSelected(id) {
+  for (const entry of $('contribution-list').children) {
+    const selected = entry.dataset.id === id;
+    entry.querySelector('.list-button').toggleAttribute('aria-current', selected);
+    if (selected) entry.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 async function selectConsultation(slug) {
@@ -94,19 +134,41 @@ function thank(created) {
   $('thanks').hidden = false;
   $('thanks').focus();
   announce(pending ? t('thanks_pending') : t('thanks_published'));
-  const [lon, lat] = created.geometry.coordinates;
-  if (pending) {
+  if (pending && created.geometry) {
+    const [lon, lat] = created.geometry.coordinates;
     const cat = category(created.category);
     mapView.addPendingPin(lon, lat, { color: cat.color, letter: cat.letter },
       `${t('status_pending')}: ${pinLabel(created)}`, popupContent(created, true));
-  } else if (state.consultation === c) {
+  } else if (!pending && state.consultation === c) {
     loadPins().then(() => mapView.openPin(created.id));
   }
+}
+
+function mapTexts() {
+  return {
+    zoomIn: t('zoom_in'),
+    zoomOut: t('zoom_out'),
+    close: t('close'),
+    cluster: (count) => t('cluster_label', { count }),
+  };
+}
+
+function setContrast(on) {
+  document.body.classList.toggle('high-contrast', on);
+  $('contrast').setAttribute('aria-pressed', String(on));
+  localStorage.setItem(PREFERENCES.contrast, on ? 'on' : 'off');
+}
+
+function setListOnly(on) {
+  document.body.classList.toggle('list-only', on);
+  $('list-only').setAttribute('aria-pressed', String(on));
+  if (!on) mapView.resize();
 }
 
 async function changeLanguage(code) {
   await useLanguage(code);
   setLanguage(code);
+  mapView.setTexts(mapTexts());
   const slug = state.consultation?.slug;
   await loadConsultations();
   await selectConsultation(slug);
@@ -124,6 +186,12 @@ async function start() {
   $('language-select').addEventListener('change', (event) => changeLanguage(event.target.value));
 
   mapView.createMap($('map'), config);
+  mapView.setTexts(mapTexts());
+  setContrast(localStorage.getItem(PREFERENCES.contrast) === 'on');
+  $('contrast').addEventListener('click', () => setContrast(!document.body.classList.contains('high-contrast')));
+  $('list-only').addEventListener('click', () => setListOnly(!document.body.classList.contains('list-only')));
+  $('sort-select').addEventListener('change', renderList);
+  $('map').addEventListener('contribution:selected', (event) => markSelected(event.detail.id));
   const [district, places] = await Promise.all([
     getJSON('/api/reference/district'),
     getJSON('/api/reference/places'),

@@ -5,11 +5,11 @@ import { announce, el } from './dom.js';
 import { t } from './i18n.js';
 import * as mapView from './map.js';
 import { allCategories } from './pins.js';
+import { currentPlace, setupPlaces, startChoosing } from './places.js';
 
 const FIELDS = ['category', 'text', 'author_name', 'contact_email', 'consent', 'geometry'];
 const TEXT_MAX = 2000;
 let form;
-let location = null;
 let consultation = null;
 let onSent = () => {};
 
@@ -39,14 +39,9 @@ function updateCount() {
   $('text-count').textContent = t('chars_left', { count: TEXT_MAX - used });
 }
 
-function setLocationStatus(message) {
-  $('location-status').textContent = message;
-}
-
 /** Open the form for `current` consultation and put the map into placement mode. */
 export function openForm(current) {
   consultation = current;
-  location = null;
   clearErrors();
   const select = form.elements.category;
   select.replaceChildren(
@@ -58,14 +53,8 @@ export function openForm(current) {
   form.hidden = false;
   $('placing-hint').textContent = t('placing_hint');
   $('placing-hint').hidden = false;
-  setLocationStatus(t('location_missing'));
   updateCount();
-  mapView.startPlacing(t('draft_pin'), (lon, lat) => {
-    location = { type: 'Point', coordinates: [lon, lat] };
-    setLocationStatus(t('location_set'));
-    $('error-geometry').hidden = true;
-    announce(t('location_set'));
-  });
+  startChoosing(current);
   $('form-heading').focus();
 }
 
@@ -79,12 +68,14 @@ export function closeForm({ reset = true } = {}) {
 }
 
 function collect() {
+  const place = currentPlace();
   const data = {
-    geometry: location,
+    geometry: place.geometry,
     category: form.elements.category.value,
     text: form.elements.text.value.trim(),
     consent: form.elements.consent.checked,
   };
+  if (place.withoutLocation) data.without_location = true;
   const name = form.elements.author_name.value.trim();
   const email = form.elements.contact_email.value.trim();
   if (name) data.author_name = name;
@@ -95,7 +86,7 @@ function collect() {
 /** Checks the browser can do before sending; the server checks everything again. */
 function localProblems(data) {
   const problems = {};
-  if (!data.geometry) problems.geometry = t('error_no_location');
+  if (!data.geometry && !data.without_location) problems.geometry = t('error_no_location');
   if (!data.category) problems.category = t('error_no_category');
   if (!data.text) problems.text = t('error_no_text');
   if (!data.consent) problems.consent = t('error_no_consent');
@@ -145,6 +136,9 @@ function focusFirstError() {
 export function setupForm(sent) {
   form = $('contribution-form');
   onSent = sent;
+  setupPlaces((place) => {
+    if (place.geometry || place.withoutLocation) $('error-geometry').hidden = true;
+  });
   form.addEventListener('submit', submit);
   form.elements.text.addEventListener('input', updateCount);
   $('cancel-button').addEventListener('click', () => {

@@ -6,26 +6,107 @@ import { el } from './dom.js';
 const L = window.L;
 let map;
 let pins;
+let zoomControl;
 let perimeterLayer;
 let draftMarker = null;
 let placing = null;
+let returnFocusTo = null;
 const markersById = new Map();
 const ownPending = [];
+let texts = {
+  zoomIn: 'Zoom in', zoomOut: 'Zoom out', close: 'Close', cluster: (count) => String(count),
+};
 
 /** Create the map in `container` with the server's tile settings. */
 export function createMap(container, config) {
   // People who asked their system for less motion get a map that jumps instead of gliding.
   const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   map = L.map(container, {
-    zoomControl: true, keyboard: true, zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm,
+    zoomControl: false, keyboard: true, zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm,
   }).setView(config.center, config.zoom);
   L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
-  pins = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, animate: !calm });
+  pins = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    animate: !calm,
+    iconCreateFunction: clusterIcon,
+  });
   map.addLayer(pins);
   map.on('click', (event) => {
     if (placing) placeDraft(event.latlng);
   });
+  // Keyboard: Enter on a focused cluster opens it, like a click does.
+  pins.on('clusterkeypress', (event) => {
+    if (event.originalEvent.key === 'Enter') event.layer.zoomToBounds({ padding: [20, 20] });
+  });
+  // Enter on the focused map places the pin under the centre cross (keyboard placing).
+  container.addEventListener('keydown', (event) => {
+    if (placing && event.key === 'Enter' && event.target === container) {
+      event.preventDefault();
+      placeDraft(map.getCenter());
+    }
+  });
+  map.on('popupopen', onPopupOpen);
+  map.on('popupclose', onPopupClose);
+  setTexts(texts);
   return map;
+}
+
+/** Texts Leaflet shows itself (control titles, popup close), in the page's language. */
+export function setTexts(newTexts) {
+  texts = newTexts;
+  if (!map) return;
+  if (zoomControl) zoomControl.remove();
+  zoomControl = L.control.zoom({ zoomInTitle: texts.zoomIn, zoomOutTitle: texts.zoomOut }).addTo(map);
+  pins.refreshClusters();
+}
+
+/** Give a marker its accessible name whenever its element is (re)created on the map. */
+function named(marker, label) {
+  marker.on('add', () => marker.getElement()?.setAttribute('aria-label', label));
+  return marker;
+}
+
+function clusterIcon(cluster) {
+  const count = cluster.getChildCount();
+  const size = count < 10 ? 'small' : count < 50 ? 'medium' : 'large';
+  const badge = el('div', { 'aria-hidden': 'true' }, el('span', {}, String(count)));
+  const icon = L.divIcon({ html: badge, className: `marker-cluster marker-cluster-${size}`, iconSize: [44, 44] });
+  cluster.options.title = texts.cluster(count);
+  if (!cluster.listens('add')) cluster.on('add', () => cluster.getElement()?.setAttribute('aria-label', cluster.options.title));
+  return icon;
+}
+
+function onPopupOpen(event) {
+  const content = event.popup.getElement();
+  const close = content.querySelector('.leaflet-popup-close-button');
+  if (close) close.setAttribute('aria-label', texts.close);
+  // Leaflet closes on Escape only while the map itself has the focus, not the popup.
+  content.addEventListener('keydown', (key) => {
+    if (key.key === 'Escape') map.closePopup();
+  });
+  // Keyboard and list users continue inside the popup; focus returns where they came from.
+  const active = document.activeElement;
+  if (active && active !== document.body && !map.getContainer().isSameNode(active)) {
+    returnFocusTo = active;
+    const body = content.querySelector('.leaflet-popup-content > *');
+    if (body) {
+      body.setAttribute('tabindex', '-1');
+      body.focus({ preventScroll: true });
+    }
+  }
+}
+
+function onPopupClose(event) {
+  const content = event.popup.getElement();
+  const active = document.activeElement;
+  // Escape or the close button leave the focus in the removed popup (or on <body>).
+  const lost = !active || active === document.body || (content && content.contains(active));
+  if (returnFocusTo && lost) {
+    const target = returnFocusTo;
+    returnFocusTo = null;
+    if (document.contains(target)) target.focus();
+  }
 }
 
 /** District outline and named places: they orient people when no base map loads. */
@@ -52,13 +133,15 @@ export function showPerimeter(geometry) {
 }
 
 function icon(style, extraClass = '') {
-  const badge = el('span', { className: `pin-badge ${extraClass}`, style: { background: style.color } }, style.letter);
-  return L.divIcon({ html: badge, className: 'pin-icon', iconSize: [34, 34], iconAnchor: [17, 17], popupAnchor: [0, -16] });
+  // The letter repeats the colour for people who cannot tell colours apart; screen readers get
+  // the marker's full name from aria-label instead.
+  const badge = el('span', { className: `pin-badge ${extraClass}`, style: { background: style.color }, 'aria-hidden': 'true' }, style.letter);
+  return L.divIcon({ html: badge, className: 'pin-icon', iconSize: [44, 44], iconAnchor: [22, 22], popupAnchor: [0, -18] });
 }
 
 /**
  * Show a FeatureCollection of pins. `describe(feature)` gives {style: {color, letter}, label,
- * popup: Element}; label is the marker's accessible name.
+ * popup: Element}; label is the marker's accessible name. Features without geometry are skipped.
  */
 export function showPins(collection, describe) {
   pins.clearLayers();
@@ -67,12 +150,20 @@ export function showPins(collection, describe) {
     if (!feature.geometry) continue;
     const [lon, lat] = feature.geometry.coordinates;
     const { style, label, popup } = describe(feature);
-    const marker = L.marker([lat, lon], { icon: icon(style), title: label, alt: label, keyboard: true });
+    const marker = named(L.marker([lat, lon], { icon: icon(style), title: label, keyboard: true }), label);
     marker.bindPopup(popup, { maxWidth: 320 });
+    marker.on('popupopen', () => {
+      map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id: String(feature.id) } }));
+    });
     markersById.set(String(feature.id), marker);
     pins.addLayer(marker);
   }
   for (const marker of ownPending) pins.addLayer(marker);
+}
+
+/** Whether contribution `id` has a pin on the map. */
+export function hasPin(id) {
+  return markersById.has(String(id));
 }
 
 /** Zoom to a pin (out of its cluster) and open its popup. */
@@ -84,41 +175,70 @@ export function openPin(id) {
 
 /** Show the author's own pin that waits for moderation; it stays for this page visit. */
 export function addPendingPin(lon, lat, style, label, popup) {
-  const marker = L.marker([lat, lon], { icon: icon(style, 'pending'), title: label, alt: label });
+  const marker = named(L.marker([lat, lon], { icon: icon(style, 'pending'), title: label }), label);
   marker.bindPopup(popup, { maxWidth: 320 });
   ownPending.push(marker);
   pins.addLayer(marker);
   return marker;
 }
 
-function placeDraft(latlng) {
+function moveDraft(latlng) {
   if (!draftMarker) {
-    draftMarker = L.marker(latlng, { draggable: true, autoPan: true, keyboard: false, title: placing.label, alt: placing.label });
-    draftMarker.on('dragend', () => report());
+    draftMarker = L.marker(latlng, { draggable: true, autoPan: true, keyboard: false, title: placing.label });
+    draftMarker.on('dragend', () => report('map'));
     draftMarker.addTo(map);
   } else {
     draftMarker.setLatLng(latlng);
   }
-  report();
 }
 
-function report() {
+function placeDraft(latlng) {
+  moveDraft(latlng);
+  report('map');
+}
+
+function report(how) {
   const { lat, lng } = draftMarker.getLatLng();
-  placing.onPlaced(Number(lng.toFixed(7)), Number(lat.toFixed(7)));
+  placing.onPlaced(Number(lng.toFixed(7)), Number(lat.toFixed(7)), how);
 }
 
-/** Let the next click/tap on the map set a draggable pin; `onPlaced(lon, lat)` on each move. */
+/** Let the next click/tap (or Enter on the map) set a draggable pin; `onPlaced(lon, lat, how)`. */
 export function startPlacing(label, onPlaced) {
   placing = { label, onPlaced };
   map.getContainer().classList.add('placing');
+  document.getElementById('crosshair').hidden = false;
+}
+
+/** Put the draft pin at the map's centre cross. */
+export function placeAtCentre() {
+  if (placing) placeDraft(map.getCenter());
+}
+
+/** Put the draft pin at (lon, lat) chosen from a list, and show it. */
+export function placeAt(lon, lat) {
+  if (!placing) return;
+  const latlng = L.latLng(lat, lon);
+  map.setView(latlng, Math.max(map.getZoom(), 16));
+  moveDraft(latlng);
+}
+
+/** Remove the draft pin but stay in placement mode ("ohne Ort" chosen). */
+export function clearDraft() {
+  if (draftMarker) {
+    draftMarker.remove();
+    draftMarker = null;
+  }
 }
 
 /** End placement mode and remove the draft pin. */
 export function stopPlacing() {
   placing = null;
   map.getContainer().classList.remove('placing');
-  if (draftMarker) {
-    draftMarker.remove();
-    draftMarker = null;
-  }
+  document.getElementById('crosshair').hidden = true;
+  clearDraft();
+}
+
+/** Tell Leaflet the map's box changed size (it was hidden or resized). */
+export function resize() {
+  map.invalidateSize();
 }

@@ -56,17 +56,20 @@ export function describe(feature) {
   };
 }
 
-/** One entry of the contribution list; `onOpen` shows the pin on the map. */
+/** One entry of the contribution list; `onOpen(feature, entry)` shows its pin or its detail. */
 export function listEntry(feature, onOpen) {
   const p = feature.properties;
   const cat = category(p.category);
-  return el('li', { className: 'list-entry' },
-    el('button', { type: 'button', className: 'list-button', onclick: () => onOpen(feature.id) },
+  const entry = el('li', { className: 'list-entry', 'data-id': String(feature.id) });
+  entry.append(
+    el('button', { type: 'button', className: 'list-button', onclick: () => onOpen(feature, entry) },
       el('span', { className: 'swatch', style: { background: cat.color }, 'aria-hidden': 'true' }, cat.letter),
       el('span', { className: 'list-body' },
         el('span', { className: 'list-category' }, cat.label),
         el('span', { className: 'list-text' }, snippet(p.text, 140)),
         el('span', { className: 'list-meta' },
           t('pin_meta', { name: p.author_name || t('anonymous'), date: formatDate(p.created_at) }),
-          ' · ', t('supports', { count: p.support_count })))));
+          ' · ', t('supports', { count: p.support_count }),
+          feature.geometry ? null : ` · ${t('without_place')}`))));
+  return entry;
 }

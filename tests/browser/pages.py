@@ -46,3 +46,13 @@ def send(page: Page) -> None:
 
 def popup(page: Page) -> Locator:
     return page.locator(".leaflet-popup-content")
+
+
+def tab_to(page: Page, selector: str, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has the focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} never got the focus with {key}")

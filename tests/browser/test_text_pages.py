@@ -4,19 +4,18 @@ import json
 from itertools import pairwise
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from geoapp.config import Settings
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import open_map
+from tests.browser.test_accessibility import assert_no_axe_violations
 
 TEXT_PAGES = {
     "/leichte-sprache.html": "So machen Sie mit",
     "/barrierefreiheit.html": "Erklärung zur Barrierefreiheit",
     "/datenschutz.html": "Datenschutzhinweis",
 }
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def ui_catalog(language: str) -> dict[str, str]:
@@ -79,8 +78,7 @@ def test_text_page_headings_are_in_order_and_links_easy_to_hit(
 @pytest.mark.parametrize("path", TEXT_PAGES)
 def test_text_page_passes_axe_wcag_aa_checks(page: Page, live_app: LiveApp, path: str) -> None:
     page.goto(live_app.url + path)
-    results = Axe().run(page, options=WCAG_AA)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
 
 
 def test_switching_to_arabic_mirrors_the_page_and_is_remembered(
@@ -120,5 +118,4 @@ def test_resident_page_in_arabic_passes_axe_wcag_aa_checks(page: Page, live_app:
     page.get_by_label("Sprache").select_option("ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("button", name=ui_catalog("ar")["add_contribution"])).to_be_visible()
-    results = Axe().run(page, options=WCAG_AA)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
