@@ -11,13 +11,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import problems, public, reference
+from geoapp.api import engagement, photos, problems, public, reference
 from geoapp.api.limits import BodySizeLimit
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
+from geoapp.store.photos import FileSystemPhotoStorage
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if added:
                 log.info("seeded %d demo consultations", added)
         app.state.store = store
+        app.state.photos = FileSystemPhotoStorage(settings.uploads_dir)
         try:
             yield
         finally:
@@ -54,9 +56,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_body_bytes,
+        path_limits={photos.UPLOAD_PATH: photos.body_limit(settings)},
+    )
     problems.install(app)
     app.include_router(public.router)
+    app.include_router(engagement.router)
+    app.include_router(photos.router)
     app.include_router(reference.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))

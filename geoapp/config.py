@@ -31,8 +31,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
     languages: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "pl", "ru")
 
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, description="Largest photo upload.")
+    report_threshold: int = Field(
+        default=3, ge=1, description="Reports by this many participants hide a pin or reply."
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Send the participant cookie over HTTPS only (behind TLS)."
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'geoapp.sqlite').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"

@@ -26,3 +26,11 @@ class InvalidInput(DomainError):
 
 class NotAllowedNow(DomainError):
     """The request would be fine at another time (consultation not open)."""
+
+
+class TooLarge(DomainError):
+    """An upload is bigger than allowed (in bytes or in pixels)."""
+
+
+class UnsupportedMedia(DomainError):
+    """An upload is not a file type we can read."""

@@ -9,6 +9,7 @@ from geoapp.store.base import (
     ConsultationStatus,
     Contribution,
     Moderation,
+    Reply,
     Status,
     Store,
 )
@@ -41,6 +42,8 @@ def make_consultation(
     status: ConsultationStatus = ConsultationStatus.OPEN,
     opens_in: timedelta = timedelta(days=-1),
     closes_in: timedelta = timedelta(days=30),
+    allow_replies: bool = True,
+    allow_photos: bool = True,
 ) -> Consultation:
     now = datetime.now(UTC)
     consultation = Consultation(
@@ -55,6 +58,8 @@ def make_consultation(
         status=status,
         moderation=moderation,
         categories=CATEGORIES,
+        allow_replies=allow_replies,
+        allow_photos=allow_photos,
         created_at=now,
         updated_at=now,
     )
@@ -71,6 +76,8 @@ def make_contribution(
     text: str = "Eine Bank im Schatten wäre schön.",
     contact_email: str | None = None,
     created_at: datetime | None = None,
+    participant_hash: str | None = None,
+    photo_id: str | None = None,
 ) -> Contribution:
     created = created_at or datetime.now(UTC)
     contribution = Contribution(
@@ -83,6 +90,30 @@ def make_contribution(
         created_at=created,
         updated_at=created,
         contact_email=contact_email,
+        participant_hash=participant_hash,
+        photo_id=photo_id,
     )
     store.add_contribution(contribution)
     return contribution
+
+
+def make_reply(
+    store: Store,
+    contribution: Contribution,
+    status: Status = Status.PUBLISHED,
+    text: str = "Da stimme ich zu.",
+    participant_hash: str | None = None,
+    created_at: datetime | None = None,
+) -> Reply:
+    created = created_at or datetime.now(UTC)
+    reply = Reply(
+        id=str(uuid.uuid4()),
+        contribution_id=contribution.id,
+        text=text,
+        status=status,
+        created_at=created,
+        updated_at=created,
+        participant_hash=participant_hash,
+    )
+    store.add_reply(reply)
+    return reply

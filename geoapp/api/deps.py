@@ -2,12 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
 
 from geoapp.config import Settings
 from geoapp.errors import InvalidInput
 from geoapp.i18n import negotiate
+from geoapp.security import participants
 from geoapp.store.base import BBox, Store
+from geoapp.store.photos import PhotoStorage
 
 
 def get_store(request: Request) -> Store:
@@ -49,7 +51,39 @@ def get_bbox(
     return box
 
 
+def get_photo_storage(request: Request) -> PhotoStorage:
+    return request.app.state.photos
+
+
+def get_participant(request: Request, response: Response) -> str:
+    """The participant's hash; the first state-changing request sets the token cookie."""
+    token = request.cookies.get(participants.COOKIE_NAME)
+    if not participants.is_token(token):
+        token = participants.new_token()
+        response.set_cookie(
+            participants.COOKIE_NAME,
+            token,
+            max_age=participants.COOKIE_MAX_AGE,
+            path="/",
+            secure=request.app.state.settings.cookie_secure,
+            httponly=True,
+            samesite="lax",
+        )
+    return participants.hash_token(token)
+
+
+def get_optional_participant(request: Request) -> str | None:
+    """The participant's hash if the browser has a token; reading never sets one."""
+    token = request.cookies.get(participants.COOKIE_NAME)
+    return participants.hash_token(token) if participants.is_token(token) else None
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(get_language)]
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
+PhotoStorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
+ParticipantDep = Annotated[str, Depends(get_participant)]
+"""The participant's token hash (state-changing routes; sets the cookie on first use)."""
+OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)]
+"""The participant's token hash, or None when the browser has no token yet."""

@@ -1,21 +1,34 @@
 """Refuse request bodies over the configured size before they are read into memory."""
 
+from collections.abc import Mapping
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geoapp.api.problems import BodyTooLarge
 
 
 class BodySizeLimit:
-    """ASGI middleware: a declared or streamed body over `limit` bytes raises BodyTooLarge."""
+    """ASGI middleware: a declared or streamed body over its limit raises BodyTooLarge.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    `limit` holds for every path; `path_limits` maps a path to its own (limit, message key),
+    e.g. the photo upload, which may be far larger than a JSON body.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        path_limits: Mapping[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.path_limits = dict(path_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, key = self.path_limits.get(scope["path"], (self.limit, "body_too_large"))
         # A declared length over the limit fails on the first read, inside the app, so that
         # the app's error handlers render it like any other refusal.
         declared = next(
@@ -25,13 +38,13 @@ class BodySizeLimit:
 
         async def limited_receive() -> Message:
             nonlocal received
-            if declared > self.limit:
-                raise BodyTooLarge(self.limit)
+            if declared > limit:
+                raise BodyTooLarge(limit, key)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if received > limit:
+                    raise BodyTooLarge(limit, key)
             return message
 
         await self.app(scope, limited_receive, send)

@@ -12,8 +12,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geoapp.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
-from geoapp.i18n import negotiate, translate
+from geoapp.errors import (
+    DomainError,
+    InvalidInput,
+    NotAllowedNow,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+)
+from geoapp.i18n import megabytes, negotiate, translate
 from geoapp.models import NAME_MAX, TEXT_MAX
 
 log = logging.getLogger(__name__)
@@ -24,6 +31,8 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     NotAllowedNow: 409,
+    TooLarge: 413,
+    UnsupportedMedia: 415,
 }
 
 # (field, pydantic error type) → message key; None as type matches any type for that field.
@@ -35,6 +44,10 @@ VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
     ("contact_email", None): ("email_invalid", {}),
     ("consent", None): ("consent_missing", {}),
     ("geometry", "missing"): ("geometry_missing", {}),
+    ("file", "missing"): ("photo_missing", {}),
+    ("photo_alt", "string_too_long"): ("photo_alt_too_long", {}),
+    ("note", "string_too_long"): ("note_too_long", {}),
+    ("reason", None): ("report_reason_invalid", {}),
 }
 
 
@@ -44,9 +57,10 @@ class BodyTooLarge(StarletteHTTPException):
     An HTTPException, because FastAPI turns any other error while reading a body into a 400.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, key: str = "body_too_large") -> None:
         super().__init__(413)
         self.limit = limit
+        self.key = key
 
 
 def problem(
@@ -97,8 +111,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(exc, BodyTooLarge):
-            return problem(request, 413, "body_too_large", max=exc.limit)
-        keys = {404: "not_found", 405: "method_not_allowed"}
+            return problem(request, 413, exc.key, max=exc.limit, max_mb=megabytes(exc.limit))
+        keys = {400: "request_malformed", 404: "not_found", 405: "method_not_allowed"}
         return problem(request, exc.status_code, keys.get(exc.status_code, "not_found"))
 
     @app.exception_handler(Exception)
@@ -122,6 +136,9 @@ def _field_error(error: dict[str, Any], language: str) -> dict[str, Any]:
         (field, None), ("field_missing" if kind == "missing" else "field_invalid", {})
     )
     params = {"field": field, "reason": error.get("msg", ""), **params}
+    # The model's own limit, so that one message serves pins (2000) and replies (1000) alike.
+    if "max_length" in error.get("ctx", {}):
+        params["max"] = error["ctx"]["max_length"]
     return {
         "field": field,
         "message": translate(key, language, **params),

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api.deps import BBoxDep, LanguageDep, StoreDep
+from geoapp.api.deps import BBoxDep, LanguageDep, ParticipantDep, StoreDep
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
 from geoapp.services import consultations, contributions
 
@@ -55,6 +55,10 @@ def create_contribution(
     body: ContributionCreate,
     store: StoreDep,
     language: LanguageDep,
+    participant: ParticipantDep,
 ) -> ContributionPublic:
-    """A new pin. `status` says whether it is shown at once ("published") or after review."""
-    return contributions.create(store, slug, body, language)
+    """A new pin. `status` says whether it is shown at once ("published") or after review.
+
+    A photo is uploaded first (POST /api/photos) and named here by `photo_id`.
+    """
+    return contributions.create(store, slug, body, language, participant)

@@ -50,3 +50,10 @@ def negotiate(accept_language: str | None, supported: list[str] | tuple[str, ...
         if primary in supported:
             return primary
     return SOURCE_LANGUAGE
+
+
+def megabytes(size: int) -> str:
+    """A byte limit as residents read it: whole megabytes, rounded down (10485760 → "10")."""
+    if size >= 2**20:
+        return str(size // 2**20)
+    return f"{size / 2**20:.2g}"

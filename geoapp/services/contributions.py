@@ -6,8 +6,10 @@ from typing import Any
 
 from geoapp import geo
 from geoapp.errors import InvalidInput
-from geoapp.models import ContributionCreate, ContributionPublic
+from geoapp.models import ContributionCreate, ContributionDetail, ContributionPublic
+from geoapp.services import photos, replies
 from geoapp.services.consultations import get_public, require_accepting
+from geoapp.services.visibility import published_contribution
 from geoapp.store.base import (
     BBox,
     Consultation,
@@ -24,6 +26,7 @@ def create(
     slug: str,
     data: ContributionCreate,
     language: str,
+    participant_hash: str,
     now: datetime | None = None,
 ) -> ContributionPublic:
     """Store a resident's pin; published at once under post-moderation, else pending."""
@@ -33,6 +36,8 @@ def create(
     if data.category not in {cat.key for cat in consultation.categories}:
         raise InvalidInput("category_unknown", field="category", category=data.category)
     location = _location(data, consultation)
+    if data.photo_id is not None:
+        photos.require_attachable(store, data.photo_id, participant_hash, consultation)
     contribution = Contribution(
         id=str(uuid.uuid4()),
         consultation_id=consultation.id,
@@ -41,6 +46,9 @@ def create(
         text=data.text,
         author_name=data.author_name or None,
         contact_email=data.contact_email,
+        participant_hash=participant_hash,
+        photo_id=data.photo_id,
+        photo_alt=(data.photo_alt or None) if data.photo_id else None,
         language=language,
         status=Status.PUBLISHED if consultation.moderation == Moderation.POST else Status.PENDING,
         created_at=now,
@@ -77,6 +85,19 @@ def published_features(
     }
 
 
+def detail(store: Store, contribution_id: str, participant_hash: str | None) -> ContributionDetail:
+    """A published pin with its published replies, and whether the asker supports it."""
+    contribution, consultation = published_contribution(store, contribution_id)
+    supported = participant_hash is not None and bool(
+        store.supported_among(participant_hash, [contribution.id])
+    )
+    return ContributionDetail(
+        **to_public(contribution, consultation).model_dump(),
+        replies=replies.published(store, contribution.id),
+        supported_by_me=supported,
+    )
+
+
 def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic:
     return ContributionPublic(
         id=c.id,
@@ -88,6 +109,8 @@ def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic
         created_at=c.created_at,
         support_count=c.support_count,
         status=c.status,
+        reply_count=c.reply_count,
+        photo=photos.to_public(c),
     )
 
 

@@ -185,6 +185,8 @@ class Store(Protocol):
 
     def get_consultation(self, slug: str) -> Consultation | None: ...
 
+    def get_consultation_by_id(self, consultation_id: str) -> Consultation | None: ...
+
     def list_consultations(self) -> list[Consultation]: ...
 
     def add_contribution(self, contribution: Contribution) -> None: ...
@@ -195,7 +197,9 @@ class Store(Protocol):
 
     def count_contributions(self, query: ContributionQuery) -> int: ...
 
-    def contributions_of_participant(self, participant_hash: str) -> list[Contribution]: ...
+    def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
+        """Every contribution sent with this participant token, newest first, any status."""
+        ...
 
     def set_support(
         self, contribution_id: str, participant_hash: str, supported: bool, now: datetime
@@ -211,12 +215,20 @@ class Store(Protocol):
 
     def get_reply(self, reply_id: str) -> Reply | None: ...
 
-    def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]: ...
+    def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]:
+        """The replies to a contribution in `statuses`, oldest first (conversation order)."""
+        ...
 
-    def replies_of_participant(self, participant_hash: str) -> list[Reply]: ...
+    def replies_of_participant(self, participant_hash: str) -> list[Reply]:
+        """Every reply sent with this participant token, newest first, any status."""
+        ...
 
     def add_report(self, report: Report) -> int | None:
         """Record a report; returns the open reports on its target, None for a repeat."""
+        ...
+
+    def list_reports(self, kind: TargetKind, target_id: str) -> list[Report]:
+        """The reports on one contribution or reply, oldest first, resolved or not."""
         ...
 
     def set_status(
@@ -226,12 +238,23 @@ class Store(Protocol):
         status: Status,
         reason: str | None,
         event: AuditEvent,
-    ) -> None:
-        """Change a contribution's or reply's status and record the audit event with it."""
+        expected: Status | None = None,
+    ) -> bool:
+        """Change a contribution's or reply's status and record `event` in one transaction.
+
+        With `expected`, only a target currently in that status changes (so two concurrent
+        decisions cannot both apply). Returns False, and records nothing, when nothing changed.
+        """
         ...
 
-    def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]: ...
+    def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
+        """The audit trail of one contribution or reply, oldest first."""
+        ...
 
     def add_photo(self, photo: Photo) -> None: ...
 
     def get_photo(self, photo_id: str) -> Photo | None: ...
+
+    def contribution_of_photo(self, photo_id: str) -> Contribution | None:
+        """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
+        ...

@@ -1,16 +1,34 @@
 """Queries shared by every SQL backend; a backend overrides only the spatial parts."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import shapely.geometry
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Connection, Engine, Row, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
 from geoapp.store.base import (
+    AuditEvent,
     BBox,
     Category,
     Consultation,
@@ -18,12 +36,26 @@ from geoapp.store.base import (
     Contribution,
     ContributionQuery,
     Moderation,
+    Photo,
+    Reply,
+    Report,
+    ReportReason,
     Source,
     Status,
+    TargetKind,
 )
-from geoapp.store.schema import consultations, contributions
+from geoapp.store.schema import (
+    audit_events,
+    consultations,
+    contributions,
+    photos,
+    replies,
+    reports,
+    supports,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
 
 
 class SqlStore:
@@ -56,6 +88,15 @@ class SqlStore:
         with self.engine.connect().execution_options(**self.read_options) as conn:
             yield conn
 
+    def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
+        with self._read() as conn:
+            return [convert(row) for row in conn.execute(stmt)]
+
+    def _first(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        return convert(row) if row else None
+
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
         """Contributions whose bounding box meets `bbox`; backends use their spatial index."""
         c = contributions.c
@@ -77,6 +118,10 @@ class SqlStore:
             row = conn.execute(select(consultations).where(consultations.c.slug == slug)).first()
         return _consultation(row) if row else None
 
+    def get_consultation_by_id(self, consultation_id: str) -> Consultation | None:
+        stmt = select(consultations).where(consultations.c.id == consultation_id)
+        return self._first(stmt, _consultation)
+
     def list_consultations(self) -> list[Consultation]:
         with self._read() as conn:
             rows = conn.execute(select(consultations).order_by(consultations.c.opens_at.desc()))
@@ -91,13 +136,13 @@ class SqlStore:
     def get_contribution(self, contribution_id: str) -> Contribution | None:
         with self._read() as conn:
             row = conn.execute(
-                select(contributions).where(contributions.c.id == contribution_id)
+                _contributions_select().where(contributions.c.id == contribution_id)
             ).first()
         return _contribution(row) if row else None
 
     def list_contributions(self, query: ContributionQuery) -> list[Contribution]:
         stmt = (
-            select(contributions)
+            _contributions_select()
             .where(*self._filters(query))
             .order_by(contributions.c.created_at.desc(), contributions.c.id)
             .offset(query.offset)
@@ -112,6 +157,14 @@ class SqlStore:
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
+    def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
+        stmt = (
+            _contributions_select()
+            .where(contributions.c.participant_hash == participant_hash)
+            .order_by(contributions.c.created_at.desc(), contributions.c.id)
+        )
+        return self._all(stmt, _contribution)
+
     def _filters(self, query: ContributionQuery) -> list[ColumnElement[bool]]:
         c = contributions.c
         filters = [c.consultation_id == query.consultation_id]
@@ -121,6 +174,187 @@ class SqlStore:
         if query.bbox is not None:
             filters.append(self._bbox_clause(query.bbox))
         return filters
+
+    # supports
+
+    def set_support(
+        self, contribution_id: str, participant_hash: str, supported: bool, now: datetime
+    ) -> int:
+        try:
+            with self._write() as conn:
+                _change_support(conn, contribution_id, participant_hash, supported, now)
+                return _support_count(conn, contribution_id)
+        except IntegrityError:
+            # The row came first from a concurrent request of the same participant (or the
+            # contribution is gone): the count as it stands.
+            with self._read() as conn:
+                return _support_count(conn, contribution_id)
+
+    def supported_among(self, participant_hash: str, contribution_ids: Sequence[str]) -> set[str]:
+        if not contribution_ids:
+            return set()
+        stmt = select(supports.c.contribution_id).where(
+            supports.c.participant_hash == participant_hash,
+            supports.c.contribution_id.in_(list(contribution_ids)),
+        )
+        with self._read() as conn:
+            return set(conn.execute(stmt).scalars())
+
+    # replies
+
+    def add_reply(self, reply: Reply) -> None:
+        with self._write() as conn:
+            conn.execute(insert(replies).values(**_values(reply)))
+
+    def get_reply(self, reply_id: str) -> Reply | None:
+        return self._first(select(replies).where(replies.c.id == reply_id), _reply)
+
+    def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .where(
+                replies.c.contribution_id == contribution_id,
+                replies.c.status.in_([str(s) for s in statuses]),
+            )
+            .order_by(replies.c.created_at, replies.c.id)
+        )
+        return self._all(stmt, _reply)
+
+    def replies_of_participant(self, participant_hash: str) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .where(replies.c.participant_hash == participant_hash)
+            .order_by(replies.c.created_at.desc(), replies.c.id)
+        )
+        return self._all(stmt, _reply)
+
+    # reports and status changes
+
+    def add_report(self, report: Report) -> int | None:
+        try:
+            with self._write() as conn:
+                conn.execute(insert(reports).values(**_values(report)))
+                return int(
+                    conn.execute(
+                        select(func.count())
+                        .select_from(reports)
+                        .where(
+                            reports.c.target_kind == str(report.target_kind),
+                            reports.c.target_id == report.target_id,
+                            reports.c.resolved_at.is_(None),
+                        )
+                    ).scalar_one()
+                )
+        except IntegrityError:
+            return None
+
+    def list_reports(self, kind: TargetKind, target_id: str) -> list[Report]:
+        return self._all(_about(reports, kind, target_id), _report)
+
+    def set_status(
+        self,
+        kind: TargetKind,
+        target_id: str,
+        status: Status,
+        reason: str | None,
+        event: AuditEvent,
+        expected: Status | None = None,
+    ) -> bool:
+        table = _STATUS_TABLES[kind]
+        stmt = (
+            update(table)
+            .where(table.c.id == target_id)
+            .values(status=str(status), status_reason=reason, updated_at=event.created_at)
+        )
+        if expected is not None:
+            stmt = stmt.where(table.c.status == str(expected))
+        with self._write() as conn:
+            if conn.execute(stmt).rowcount == 0:
+                return False
+            conn.execute(insert(audit_events).values(**_values(event)))
+        return True
+
+    def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
+        return self._all(_about(audit_events, kind, target_id), _audit)
+
+    # photos
+
+    def add_photo(self, photo: Photo) -> None:
+        with self._write() as conn:
+            conn.execute(insert(photos).values(**_values(photo)))
+
+    def get_photo(self, photo_id: str) -> Photo | None:
+        stmt = select(photos).where(photos.c.id == photo_id)
+        return self._first(stmt, lambda row: Photo(**row._mapping))
+
+    def contribution_of_photo(self, photo_id: str) -> Contribution | None:
+        stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
+        return self._first(stmt, _contribution)
+
+
+_STATUS_TABLES: dict[TargetKind, Table] = {
+    TargetKind.CONTRIBUTION: contributions,
+    TargetKind.REPLY: replies,
+}
+
+
+def _about(table: Table, kind: TargetKind, target_id: str) -> Select[Any]:
+    """The rows of `table` (reports, audit events) about one target, oldest first."""
+    return (
+        select(table)
+        .where(table.c.target_kind == str(kind), table.c.target_id == target_id)
+        .order_by(table.c.created_at, table.c.id)
+    )
+
+
+def _contributions_select() -> Select[Any]:
+    """Contributions with their number of published replies as `reply_count`."""
+    reply_count = (
+        select(func.count())
+        .where(
+            replies.c.contribution_id == contributions.c.id,
+            replies.c.status == str(Status.PUBLISHED),
+        )
+        .scalar_subquery()
+        .label("reply_count")
+    )
+    return select(contributions, reply_count)
+
+
+def _change_support(
+    conn: Connection, contribution_id: str, participant_hash: str, supported: bool, now: datetime
+) -> None:
+    """Add or remove the supports row and move the denormalised count with it."""
+    row = (supports.c.contribution_id == contribution_id) & (
+        supports.c.participant_hash == participant_hash
+    )
+    exists = conn.execute(select(supports.c.contribution_id).where(row)).first() is not None
+    if supported == exists:
+        return
+    if supported:
+        conn.execute(
+            insert(supports).values(
+                contribution_id=contribution_id, participant_hash=participant_hash, created_at=now
+            )
+        )
+        step = 1
+    else:
+        conn.execute(delete(supports).where(row))
+        step = -1
+    moved = contributions.c.support_count + step
+    conn.execute(
+        update(contributions)
+        .where(contributions.c.id == contribution_id)
+        # The count is denormalised (demo pins start with one and no rows): never below zero.
+        .values(support_count=case((moved < 0, 0), else_=moved))
+    )
+
+
+def _support_count(conn: Connection, contribution_id: str) -> int:
+    count = conn.execute(
+        select(contributions.c.support_count).where(contributions.c.id == contribution_id)
+    ).scalar_one_or_none()
+    return int(count or 0)
 
 
 def _consultation_values(c: Consultation) -> dict[str, Any]:
@@ -188,6 +422,11 @@ def _contribution_values(c: Contribution) -> dict[str, Any]:
         "support_count": c.support_count,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "participant_hash": c.participant_hash,
+        "photo_id": c.photo_id,
+        "photo_alt": c.photo_alt,
+        "status_reason": c.status_reason,
+        "planner_response": c.planner_response,
     }
 
 
@@ -206,5 +445,33 @@ def _contribution(row: Row[Any]) -> Contribution:
         source=Source(m["source"]),
         author_name=m["author_name"],
         contact_email=m["contact_email"],
+        participant_hash=m["participant_hash"],
+        photo_id=m["photo_id"],
+        photo_alt=m["photo_alt"],
+        status_reason=m["status_reason"],
+        planner_response=m["planner_response"],
         support_count=m["support_count"],
+        reply_count=m["reply_count"],
     )
+
+
+def _values(row: Reply | Report | AuditEvent | Photo) -> dict[str, Any]:
+    """A row type's fields as column values (their field names are the column names)."""
+    return {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(row).items()}
+
+
+def _reply(row: Row[Any]) -> Reply:
+    m = row._mapping
+    return Reply(**{**m, "status": Status(m["status"])})
+
+
+def _report(row: Row[Any]) -> Report:
+    m = row._mapping
+    return Report(
+        **{**m, "target_kind": TargetKind(m["target_kind"]), "reason": ReportReason(m["reason"])}
+    )
+
+
+def _audit(row: Row[Any]) -> AuditEvent:
+    m = row._mapping
+    return AuditEvent(**{**m, "target_kind": TargetKind(m["target_kind"])})

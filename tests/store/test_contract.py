@@ -1,10 +1,22 @@
 """The Store contract: every backend must pass these (parametrised in conftest.store)."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from geoapp.store import Store, open_store
-from geoapp.store.base import BBox, ContributionQuery, Moderation, Status
-from tests.factories import INSIDE, make_consultation, make_contribution
+from geoapp.store.base import (
+    AuditEvent,
+    BBox,
+    Contribution,
+    ContributionQuery,
+    Moderation,
+    Photo,
+    Report,
+    ReportReason,
+    Status,
+    TargetKind,
+)
+from tests.factories import INSIDE, make_consultation, make_contribution, make_reply
 
 
 def test_consultation_round_trips_with_translations_and_categories(store: Store) -> None:
@@ -98,3 +110,181 @@ def test_data_survives_reopening_and_migrating_again(store: Store, store_url: st
         assert reopened.get_contribution(made.id) == made
     finally:
         reopened.close()
+
+
+def test_consultation_found_by_id(store: Store) -> None:
+    made = make_consultation(store)
+    assert store.get_consultation_by_id(made.id) == made
+    assert store.get_consultation_by_id(str(uuid.uuid4())) is None
+
+
+def test_support_counts_once_per_participant_and_can_be_taken_back(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    now = datetime.now(UTC)
+    assert [store.set_support(pin.id, "a" * 64, True, now) for _ in range(3)] == [1, 1, 1]
+    assert store.set_support(pin.id, "b" * 64, True, now) == 2
+    assert store.supported_among("a" * 64, [pin.id, str(uuid.uuid4())]) == {pin.id}
+    assert store.set_support(pin.id, "a" * 64, False, now) == 1
+    assert store.set_support(pin.id, "a" * 64, False, now) == 1
+    assert store.supported_among("a" * 64, [pin.id]) == set()
+    assert store.get_contribution(pin.id).support_count == 1
+
+
+def test_support_count_never_drops_below_zero(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    now = datetime.now(UTC)
+    store.set_support(pin.id, "a" * 64, True, now)
+    store.set_support(pin.id, "b" * 64, True, now)
+    # A denormalised count lower than the rows (e.g. edited by hand) must not go negative.
+    assert store.set_support(pin.id, "a" * 64, False, now) == 1
+    assert store.set_support(pin.id, "b" * 64, False, now) == 0
+    assert store.supported_among("c" * 64, []) == set()
+
+
+def test_replies_listed_by_status_in_conversation_order(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    now = datetime.now(UTC)
+    first = make_reply(store, pin, created_at=now - timedelta(minutes=2))
+    second = make_reply(store, pin, created_at=now - timedelta(minutes=1))
+    pending = make_reply(store, pin, status=Status.PENDING, created_at=now)
+    assert store.list_replies(pin.id, [Status.PUBLISHED]) == [first, second]
+    listed = store.list_replies(pin.id, [Status.PUBLISHED, Status.PENDING])
+    assert [r.id for r in listed] == [first.id, second.id, pending.id]
+    assert store.get_reply(pending.id) == pending
+    assert store.get_reply(str(uuid.uuid4())) is None
+
+
+def test_reply_count_counts_published_replies_only(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation)
+    make_reply(store, pin)
+    make_reply(store, pin)
+    make_reply(store, pin, status=Status.PENDING)
+    make_reply(store, pin, status=Status.HIDDEN)
+    assert store.get_contribution(pin.id).reply_count == 2
+    [listed] = store.list_contributions(ContributionQuery(consultation_id=consultation.id))
+    assert listed.reply_count == 2
+
+
+def test_contributions_and_replies_of_a_participant(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    old = make_contribution(
+        store, consultation, participant_hash="a" * 64, created_at=now - timedelta(hours=1)
+    )
+    new = make_contribution(store, consultation, participant_hash="a" * 64, status=Status.PENDING)
+    others = make_contribution(store, consultation, participant_hash="b" * 64)
+    make_contribution(store, consultation)
+    mine = make_reply(store, others, participant_hash="a" * 64, status=Status.PENDING)
+    make_reply(store, others, participant_hash="b" * 64)
+    assert [c.id for c in store.contributions_of_participant("a" * 64)] == [new.id, old.id]
+    assert store.contributions_of_participant("a" * 64)[0].participant_hash == "a" * 64
+    assert store.replies_of_participant("a" * 64) == [mine]
+    assert store.contributions_of_participant("c" * 64) == []
+
+
+def _report(target_kind: TargetKind, target_id: str, participant: str) -> Report:
+    return Report(
+        id=str(uuid.uuid4()),
+        target_kind=target_kind,
+        target_id=target_id,
+        participant_hash=participant,
+        reason=ReportReason.INSULT,
+        note="Beleidigt Nachbarn.",
+        created_at=datetime.now(UTC),
+    )
+
+
+def test_reports_count_once_per_participant_and_target(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    reply = make_reply(store, pin)
+    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64)) == 1
+    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64)) is None
+    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "b" * 64)) == 2
+    # A reply is a separate target, even with the same participant.
+    assert store.add_report(_report(TargetKind.REPLY, reply.id, "a" * 64)) == 1
+    kept = store.list_reports(TargetKind.CONTRIBUTION, pin.id)
+    assert [r.participant_hash for r in kept] == ["a" * 64, "b" * 64]
+    assert kept[0].reason == ReportReason.INSULT and kept[0].note == "Beleidigt Nachbarn."
+    assert all(r.resolved_at is None for r in kept)
+
+
+def _hide_event(kind: TargetKind, target_id: str) -> AuditEvent:
+    return AuditEvent(
+        id=str(uuid.uuid4()),
+        target_kind=kind,
+        target_id=target_id,
+        actor="system",
+        action="auto_hide",
+        changes={"status": ["published", "hidden"]},
+        created_at=datetime.now(UTC),
+    )
+
+
+def test_status_change_is_audited_in_the_same_step(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation)
+    event = _hide_event(TargetKind.CONTRIBUTION, pin.id)
+    assert store.set_status(TargetKind.CONTRIBUTION, pin.id, Status.HIDDEN, "reported", event)
+    changed = store.get_contribution(pin.id)
+    assert changed.status == Status.HIDDEN and changed.status_reason == "reported"
+    assert changed.updated_at == event.created_at
+    assert store.list_audit(TargetKind.CONTRIBUTION, pin.id) == [event]
+    assert store.list_contributions(ContributionQuery(consultation_id=consultation.id)) == []
+
+
+def test_status_change_with_expected_status_applies_once(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    reply = make_reply(store, pin)
+    first = _hide_event(TargetKind.REPLY, reply.id)
+    second = _hide_event(TargetKind.REPLY, reply.id)
+    hide = (TargetKind.REPLY, reply.id, Status.HIDDEN, "reported")
+    assert store.set_status(*hide, first, expected=Status.PUBLISHED)
+    assert not store.set_status(*hide, second, expected=Status.PUBLISHED)
+    assert store.get_reply(reply.id).status == Status.HIDDEN
+    assert store.list_audit(TargetKind.REPLY, reply.id) == [first]
+    assert store.list_audit(TargetKind.CONTRIBUTION, reply.id) == []
+    missing = _hide_event(TargetKind.CONTRIBUTION, str(uuid.uuid4()))
+    assert not store.set_status(
+        TargetKind.CONTRIBUTION, missing.target_id, Status.HIDDEN, None, missing
+    )
+
+
+def test_photo_round_trips_and_knows_its_contribution(store: Store) -> None:
+    photo = Photo(
+        id=str(uuid.uuid4()),
+        participant_hash="a" * 64,
+        width=1600,
+        height=1200,
+        created_at=datetime.now(UTC),
+    )
+    store.add_photo(photo)
+    assert store.get_photo(photo.id) == photo
+    assert store.get_photo(str(uuid.uuid4())) is None
+    assert store.contribution_of_photo(photo.id) is None
+    pin = make_contribution(store, make_consultation(store), photo_id=photo.id)
+    assert store.contribution_of_photo(photo.id).id == pin.id
+
+
+def test_new_contribution_fields_round_trip(store: Store) -> None:
+    consultation = make_consultation(store)
+    photo = Photo(str(uuid.uuid4()), "a" * 64, 800, 600, datetime.now(UTC))
+    store.add_photo(photo)
+    now = datetime.now(UTC)
+    made = Contribution(
+        id=str(uuid.uuid4()),
+        consultation_id=consultation.id,
+        geometry={"type": "Point", "coordinates": INSIDE},
+        category="sitzen-aufenthalt",
+        text="Die Bank am Markt ist kaputt.",
+        status=Status.REJECTED,
+        created_at=now,
+        updated_at=now,
+        participant_hash="a" * 64,
+        photo_id=photo.id,
+        photo_alt="Die kaputte Bank am Markt",
+        status_reason="Doppelt",
+        planner_response="Wir prüfen das.",
+    )
+    store.add_contribution(made)
+    assert store.get_contribution(made.id) == made

@@ -1,0 +1,1 @@
+"""Who is asking: participant tokens for residents, sessions for planners."""

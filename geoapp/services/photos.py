@@ -1,0 +1,216 @@
+"""Photos: re-encode uploads without metadata, attach them to pins, decide who may see them.
+
+The original upload is never stored. What is kept are two JPEGs drawn from its pixels only:
+no EXIF (above all no GPS position), no XMP, no ICC profile (colours are converted to sRGB),
+turned upright according to the camera's orientation tag.
+"""
+
+import contextlib
+import io
+import struct
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from geoapp.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from geoapp.i18n import megabytes
+from geoapp.models import PhotoPublic, PhotoUploaded
+from geoapp.services.consultations import PUBLIC_STATUSES
+from geoapp.store.base import Consultation, Contribution, Photo, Status, Store
+from geoapp.store.photos import VARIANTS, PhotoStorage
+
+LONG_EDGE = {"large": 1600, "thumb": 400}
+MAX_PIXELS = 64_000_000  # above any phone camera's default; a larger image is a bomb
+JPEG_QUALITY = {"large": 85, "thumb": 80}
+URL = "/api/photos/{id}/{variant}.jpg"
+
+# Anything a decoder may raise on a broken or hostile file.
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    struct.error,
+)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The variants of one photo as JPEG bytes, and the size of the large one."""
+
+    width: int
+    height: int
+    variants: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Served:
+    """A photo variant to send, and whether anyone may see it (so caches may keep it)."""
+
+    data: bytes
+    public: bool
+
+
+def upload(
+    store: Store,
+    storage: PhotoStorage,
+    participant_hash: str,
+    data: bytes,
+    max_bytes: int,
+    now: datetime | None = None,
+) -> PhotoUploaded:
+    """Re-encode an upload and keep its variants; refusals store nothing."""
+    encoded = encode(data, max_bytes)
+    photo = Photo(
+        id=str(uuid.uuid4()),
+        participant_hash=participant_hash,
+        width=encoded.width,
+        height=encoded.height,
+        created_at=now or datetime.now(UTC),
+    )
+    try:
+        for variant, content in encoded.variants.items():
+            storage.put(photo.id, variant, content)
+        store.add_photo(photo)
+    except BaseException:
+        storage.delete(photo.id)
+        raise
+    return PhotoUploaded(
+        id=photo.id, url=_url(photo.id, "large"), thumbnail_url=_url(photo.id, "thumb")
+    )
+
+
+def encode(data: bytes, max_bytes: int) -> Encoded:
+    """JPEG variants from the pixels of `data` alone, or a refusal saying what to send."""
+    if len(data) > max_bytes:
+        raise TooLarge("photo_too_large", field="file", max_mb=megabytes(max_bytes))
+    try:
+        with Image.open(io.BytesIO(data), formats=_formats()) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise _too_many_pixels()
+            upright = _srgb(ImageOps.exif_transpose(_reduced(image)))
+    except Image.DecompressionBombError:
+        raise _too_many_pixels() from None
+    except _DECODE_ERRORS:
+        raise UnsupportedMedia("photo_unreadable", field="file") from None
+    scaled = {variant: _scaled(upright, LONG_EDGE[variant]) for variant in VARIANTS}
+    width, height = scaled["large"].size
+    return Encoded(
+        width=width,
+        height=height,
+        variants={variant: _jpeg(image, variant) for variant, image in scaled.items()},
+    )
+
+
+def require_attachable(
+    store: Store, photo_id: str, participant_hash: str, consultation: Consultation
+) -> None:
+    """Refuse a photo_id that is not this participant's, already used, or not wanted here."""
+    if not consultation.allow_photos:
+        raise InvalidInput("photos_off", field="photo_id")
+    photo = store.get_photo(photo_id)
+    if photo is None or photo.participant_hash != participant_hash:
+        raise InvalidInput("photo_unknown", field="photo_id")
+    if store.contribution_of_photo(photo_id) is not None:
+        raise InvalidInput("photo_taken", field="photo_id")
+
+
+def to_public(contribution: Contribution) -> PhotoPublic | None:
+    """The photo of a contribution as the map shows it, or None."""
+    if contribution.photo_id is None:
+        return None
+    return PhotoPublic(
+        url=_url(contribution.photo_id, "large"),
+        thumbnail_url=_url(contribution.photo_id, "thumb"),
+        alt=contribution.photo_alt,
+    )
+
+
+def serve(
+    store: Store,
+    storage: PhotoStorage,
+    photo_id: str,
+    variant: str,
+    participant_hash: str | None,
+) -> Served:
+    """A variant of a photo on a visible contribution, or of the asker's own upload."""
+    photo = store.get_photo(photo_id) if variant in VARIANTS else None
+    if photo is None:
+        raise NotFound("photo_not_found")
+    public = _on_public_contribution(store, photo_id)
+    if not public and photo.participant_hash != participant_hash:
+        raise NotFound("photo_not_found")
+    data = storage.get(photo_id, variant)
+    if data is None:
+        raise NotFound("photo_not_found")
+    return Served(data=data, public=public)
+
+
+def _on_public_contribution(store: Store, photo_id: str) -> bool:
+    contribution = store.contribution_of_photo(photo_id)
+    if contribution is None or contribution.status != Status.PUBLISHED:
+        return False
+    consultation = store.get_consultation_by_id(contribution.consultation_id)
+    return consultation is not None and consultation.status in PUBLIC_STATUSES
+
+
+def _too_many_pixels() -> InvalidInput:
+    return InvalidInput("photo_too_many_pixels", field="file", max_mp=MAX_PIXELS // 10**6)
+
+
+def _url(photo_id: str, variant: str) -> str:
+    return URL.format(id=photo_id, variant=variant)
+
+
+@cache
+def _formats() -> tuple[str, ...]:
+    """The decoders an upload may reach; HEIC/HEIF through pillow-heif's opener."""
+    pillow_heif.register_heif_opener()
+    return ("JPEG", "PNG", "WEBP", "HEIF")
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    """The decoded image at most as large as the large variant, before any other work."""
+    if image.mode in ("P", "1"):
+        # Palette pixels would be scaled by nearest neighbour; real colours scale smoothly.
+        image = image.convert("RGBA")
+    # JPEG decodes at a reduced scale here (draft), so a big photo costs little memory.
+    image.thumbnail((LONG_EDGE["large"], LONG_EDGE["large"]), Image.Resampling.LANCZOS)
+    return image
+
+
+def _srgb(image: Image.Image) -> Image.Image:
+    """RGB pixels in sRGB: transparency onto white, an embedded colour profile applied."""
+    profile = image.info.get("icc_profile")
+    if "A" in image.getbands():
+        rgba = image.convert("RGBA")
+        image = Image.new("RGBA", rgba.size, "white")
+        image.alpha_composite(rgba)
+    rgb = image.convert("RGB")
+    if profile:
+        # A broken profile is ignored: the pixels stay as they are.
+        with contextlib.suppress(ImageCms.PyCMSError):
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            rgb = ImageCms.profileToProfile(rgb, source, ImageCms.createProfile("sRGB")) or rgb
+    # Only pixels go on: a fresh image carries none of the upload's metadata.
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
+
+
+def _scaled(image: Image.Image, edge: int) -> Image.Image:
+    """A copy no larger than `edge` on its long side (never enlarged)."""
+    scaled = image.copy()
+    scaled.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    return scaled
+
+
+def _jpeg(image: Image.Image, variant: str) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY[variant], optimize=True, progressive=True)
+    return out.getvalue()

@@ -1,0 +1,55 @@
+"""Replies to published pins, under the consultation's moderation mode."""
+
+import uuid
+from datetime import UTC, datetime
+
+from geoapp.errors import NotAllowedNow
+from geoapp.models import ReplyCreate, ReplyPublic
+from geoapp.services.consultations import require_accepting
+from geoapp.services.visibility import published_contribution
+from geoapp.store.base import Moderation, Reply, Status, Store
+
+
+def create(
+    store: Store,
+    contribution_id: str,
+    data: ReplyCreate,
+    participant_hash: str,
+    language: str,
+    now: datetime | None = None,
+) -> ReplyPublic:
+    """Store a reply; shown at once under post-moderation, after approval under pre."""
+    now = now or datetime.now(UTC)
+    contribution, consultation = published_contribution(store, contribution_id)
+    if not consultation.allow_replies:
+        raise NotAllowedNow("replies_off")
+    require_accepting(consultation, now)
+    reply = Reply(
+        id=str(uuid.uuid4()),
+        contribution_id=contribution.id,
+        text=data.text,
+        author_name=data.author_name or None,
+        participant_hash=participant_hash,
+        language=language,
+        status=Status.PUBLISHED if consultation.moderation == Moderation.POST else Status.PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+    store.add_reply(reply)
+    return to_public(reply)
+
+
+def published(store: Store, contribution_id: str) -> list[ReplyPublic]:
+    """The published replies to a contribution, oldest first."""
+    return [to_public(r) for r in store.list_replies(contribution_id, [Status.PUBLISHED])]
+
+
+def to_public(reply: Reply) -> ReplyPublic:
+    return ReplyPublic(
+        id=reply.id,
+        contribution_id=reply.contribution_id,
+        text=reply.text,
+        author_name=reply.author_name,
+        created_at=reply.created_at,
+        status=reply.status,
+    )
