@@ -19,7 +19,9 @@ export function setLanguage(code) {
 async function request(method, path, body) {
   const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': language };
   const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -39,6 +41,9 @@ async function request(method, path, body) {
 
 export const getJSON = (path) => request('GET', path);
 export const postJSON = (path, body) => request('POST', path, body);
+export const deleteJSON = (path) => request('DELETE', path);
+/** Upload a multipart form (a photo); the answer is JSON like any other. */
+export const postForm = (path, formData) => request('POST', path, formData);
 
 export function contributionsPath(slug, categories) {
   const params = new URLSearchParams();

@@ -2,10 +2,14 @@
 
 import { contributionsPath, getJSON, setLanguage } from './api.js';
 import { closeForm, openForm, setupForm } from './contribute.js';
+import { fillDetail } from './detail.js';
 import { announce, el } from './dom.js';
 import { formatDate, initialLanguage, language, t, useLanguage } from './i18n.js';
 import * as mapView from './map.js';
-import { allCategories, category, describe, listEntry, pinLabel, popupContent, setCategories } from './pins.js';
+import { showMine } from './mine.js';
+import {
+  allCategories, category, describe, listEntry, listMeta, pinLabel, popupContent, setCategories,
+} from './pins.js';
 
 const ENDONYMS = {
   de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
@@ -58,8 +62,33 @@ async function loadPins() {
   const collection = shown.length ? await getJSON(contributionsPath(c.slug, filter)) : { type: 'FeatureCollection', features: [] };
   if (state.consultation !== c) return;
   state.features = collection.features;
-  mapView.showPins(collection, describe);
+  mapView.showPins(collection, describeWithDetail);
   renderList();
+}
+
+/** A pin's look plus what its popup loads when opened: photo, support, replies, report. */
+function describeWithDetail(feature) {
+  const onCount = (count) => {
+    feature.properties.support_count = count;
+    const meta = $('contribution-list').querySelector(`li[data-id="${CSS.escape(String(feature.id))}"] .list-meta`);
+    if (meta) meta.replaceWith(listMeta(feature));
+  };
+  const onOpen = (popup, refresh) => {
+    const slot = popup.querySelector('.pin-detail');
+    if (slot) fillDetail(slot, feature.id, state.consultation, onCount, refresh);
+  };
+  return { ...describe(feature), onOpen };
+}
+
+async function toggleMine() {
+  const section = $('mine');
+  const opening = section.hidden;
+  section.hidden = !opening;
+  $('mine-button').setAttribute('aria-expanded', String(opening));
+  if (opening) {
+    await showMine();
+    section.focus();
+  }
 }
 
 function sortedFeatures() {
@@ -83,8 +112,10 @@ function openEntry(feature, entry) {
     button.setAttribute('aria-expanded', 'false');
     return;
   }
-  entry.append(el('div', { className: 'list-detail' }, popupContent(feature.properties)));
+  const content = popupContent(feature.properties);
+  entry.append(el('div', { className: 'list-detail' }, content));
   button.setAttribute('aria-expanded', 'true');
+  describeWithDetail(feature).onOpen(content, () => {});
 }
 
 function renderList() {
@@ -191,6 +222,7 @@ async function start() {
   $('contrast').addEventListener('click', () => setContrast(!document.body.classList.contains('high-contrast')));
   $('list-only').addEventListener('click', () => setListOnly(!document.body.classList.contains('list-only')));
   $('sort-select').addEventListener('change', renderList);
+  $('mine-button').addEventListener('click', toggleMine);
   $('map').addEventListener('contribution:selected', (event) => markSelected(event.detail.id));
   const [district, places] = await Promise.all([
     getJSON('/api/reference/district'),

@@ -1,16 +1,17 @@
 // The contribution form: place a pin, pick a category, write, consent, send.
 
-import { ProblemError, postJSON } from './api.js';
+import { ProblemError, postForm, postJSON } from './api.js';
 import { announce, el } from './dom.js';
 import { t } from './i18n.js';
 import * as mapView from './map.js';
 import { allCategories } from './pins.js';
 import { currentPlace, setupPlaces, startChoosing } from './places.js';
 
-const FIELDS = ['category', 'text', 'author_name', 'contact_email', 'consent', 'geometry'];
+const FIELDS = ['category', 'text', 'author_name', 'contact_email', 'consent', 'geometry', 'photo_id', 'photo_alt'];
 const TEXT_MAX = 2000;
 let form;
 let consultation = null;
+let photoId = null;
 let onSent = () => {};
 
 const $ = (id) => document.getElementById(id);
@@ -50,6 +51,8 @@ export function openForm(current) {
   );
   $('consultation-info').hidden = true;
   $('thanks').hidden = true;
+  resetPhoto();
+  $('photo-fields').hidden = !current.allow_photos;
   form.hidden = false;
   $('placing-hint').textContent = t('placing_hint');
   $('placing-hint').hidden = false;
@@ -76,6 +79,11 @@ function collect() {
     consent: form.elements.consent.checked,
   };
   if (place.withoutLocation) data.without_location = true;
+  if (photoId) {
+    data.photo_id = photoId;
+    const alt = form.elements.photo_alt.value.trim();
+    if (alt) data.photo_alt = alt;
+  }
   const name = form.elements.author_name.value.trim();
   const email = form.elements.contact_email.value.trim();
   if (name) data.author_name = name;
@@ -132,6 +140,40 @@ function focusFirstError() {
   else if (first === 'geometry') $('location-status').scrollIntoView({ block: 'nearest' });
 }
 
+function resetPhoto() {
+  photoId = null;
+  $('field-photo').value = '';
+  $('photo-status').textContent = '';
+  $('photo-preview').hidden = true;
+  $('photo-preview').removeAttribute('src');
+}
+
+/** Upload the chosen photo at once; the server re-encodes it and strips every metadata block. */
+async function uploadPhoto() {
+  const file = $('field-photo').files[0];
+  photoId = null;
+  $('photo-preview').hidden = true;
+  $('error-photo_id').hidden = true;
+  if (!file) return;
+  $('photo-status').textContent = t('photo_uploading');
+  const data = new FormData();
+  data.append('file', file);
+  try {
+    const uploaded = await postForm('/api/photos', data);
+    photoId = uploaded.id;
+    $('photo-preview').src = uploaded.thumbnail_url;
+    $('photo-preview').alt = t('photo_preview');
+    $('photo-preview').hidden = false;
+    $('photo-status').textContent = t('photo_ready');
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    $('photo-status').textContent = '';
+    showError('photo_id', error.problem.offline ? t('error_offline') : error.message);
+    $('field-photo').value = '';
+  }
+  announce($('photo-status').textContent || $('error-photo_id').textContent);
+}
+
 /** Wire the form once; `sent(created)` runs after the server acknowledged a contribution. */
 export function setupForm(sent) {
   form = $('contribution-form');
@@ -141,6 +183,7 @@ export function setupForm(sent) {
   });
   form.addEventListener('submit', submit);
   form.elements.text.addEventListener('input', updateCount);
+  $('field-photo').addEventListener('change', uploadPhoto);
   $('cancel-button').addEventListener('click', () => {
     closeForm();
     $('add-button').focus();

@@ -141,7 +141,8 @@ function icon(style, extraClass = '') {
 
 /**
  * Show a FeatureCollection of pins. `describe(feature)` gives {style: {color, letter}, label,
- * popup: Element}; label is the marker's accessible name. Features without geometry are skipped.
+ * popup: Element, onOpen?(popup, refresh)}; label is the marker's accessible name, onOpen runs
+ * each time the popup opens (refresh() re-measures it). Features without geometry are skipped.
  */
 export function showPins(collection, describe) {
   pins.clearLayers();
@@ -149,11 +150,12 @@ export function showPins(collection, describe) {
   for (const feature of collection.features) {
     if (!feature.geometry) continue;
     const [lon, lat] = feature.geometry.coordinates;
-    const { style, label, popup } = describe(feature);
+    const { style, label, popup, onOpen } = describe(feature);
     const marker = named(L.marker([lat, lon], { icon: icon(style), title: label, keyboard: true }), label);
     marker.bindPopup(popup, { maxWidth: 320 });
     marker.on('popupopen', () => {
       map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id: String(feature.id) } }));
+      if (onOpen) onOpen(popup, () => marker.getPopup().update());
     });
     markersById.set(String(feature.id), marker);
     pins.addLayer(marker);

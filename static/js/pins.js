@@ -43,6 +43,7 @@ export function popupContent(properties, pending = false) {
     el('p', { className: 'pin-meta' },
       t('pin_meta', { name: properties.author_name || t('anonymous'), date: formatDate(properties.created_at) })),
     pending ? null : el('p', { className: 'pin-supports' }, t('supports', { count: properties.support_count })),
+    pending ? null : el('div', { className: 'pin-detail' }),
   );
 }
 
@@ -67,9 +68,15 @@ export function listEntry(feature, onOpen) {
       el('span', { className: 'list-body' },
         el('span', { className: 'list-category' }, cat.label),
         el('span', { className: 'list-text' }, snippet(p.text, 140)),
-        el('span', { className: 'list-meta' },
-          t('pin_meta', { name: p.author_name || t('anonymous'), date: formatDate(p.created_at) }),
-          ' · ', t('supports', { count: p.support_count }),
-          feature.geometry ? null : ` · ${t('without_place')}`))));
+        listMeta(feature))));
   return entry;
+}
+
+/** The small line under a list entry: who, when, supports, and "ohne Ort" where it applies. */
+export function listMeta(feature) {
+  const p = feature.properties;
+  return el('span', { className: 'list-meta' },
+    t('pin_meta', { name: p.author_name || t('anonymous'), date: formatDate(p.created_at) }),
+    ' · ', t('supports', { count: p.support_count }),
+    feature.geometry ? null : ` · ${t('without_place')}`);
 }

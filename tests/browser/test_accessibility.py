@@ -164,6 +164,11 @@ def test_narrow_screen_reflows_and_takes_a_contribution(page: Page, live_app: Li
 def test_axe_finds_nothing_on_map_form_and_list(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url)
     assert_no_axe_violations(page)
+    page.locator("#contribution-list .list-button").first.click()
+    expect(popup(page).get_by_role("button", name="Beitrag melden")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Meine Beiträge").click()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Beitrag hinzufügen").click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Abbrechen").click()
