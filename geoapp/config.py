@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     map_zoom: int = 15
 
     max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
-    languages: tuple[str, ...] = ("de", "en")
+    languages: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "pl", "ru")
 
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, description="Largest photo upload.")
     report_threshold: int = Field(

@@ -176,3 +176,18 @@ def test_axe_finds_nothing_on_map_form_and_list(page: Page, live_app: LiveApp) -
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Hoher Kontrast").click()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.viewport(1280, 900)
+def test_text_at_double_size_still_fits(page: Page, live_app: LiveApp) -> None:
+    open_map(page, live_app.url)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    page.get_by_role("button", name="Beitrag hinzufügen").click()
+    expect(page.get_by_role("button", name="Senden")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # No control is cut off: every button's text fits inside the button.
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('button')].filter(b => b.offsetParent &&"
+        " b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)"
+    )
+    assert clipped == []
