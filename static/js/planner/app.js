@@ -1,0 +1,121 @@
+// The planner workspace: sign-in, the consultation being worked on, and the five views.
+
+import { getJSON, setLanguage } from '../api.js';
+import { announce, el } from '../dom.js';
+import { initialLanguage, language, t, useLanguage } from '../i18n.js';
+import * as consultationView from './consultations.js';
+import * as entries from './imports.js';
+import * as exportsView from './exports.js';
+import * as plannerMap from './plannermap.js';
+import * as queue from './queue.js';
+import { currentSession, setupSignIn, signOut } from './session.js';
+import { localText, state } from './state.js';
+import * as statistics from './statistics.js';
+
+const ENDONYMS = {
+  de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
+};
+const $ = (id) => document.getElementById(id);
+const VIEWS = { queue, consultation: consultationView, entries, statistics, exports: exportsView };
+let currentView = 'queue';
+
+async function loadConsultations(wanted) {
+  state.consultations = await getJSON('/api/planner/consultations');
+  const select = $('consultation-select');
+  select.replaceChildren(...state.consultations.map((c) => el('option', { value: c.slug }, localText(c.title))));
+  state.consultation = state.consultations.find((c) => c.slug === wanted) || state.consultations[0] || null;
+  if (state.consultation) select.value = state.consultation.slug;
+}
+
+/** Show one view and let it (re)load what it shows; `focus` moves the focus into it. */
+async function showView(name, focus = false) {
+  currentView = name;
+  document.body.dataset.ready = 'false';
+  for (const button of document.querySelectorAll('.view-button')) {
+    if (button.dataset.view === name) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  }
+  for (const key of Object.keys(VIEWS)) $(`view-${key}`).hidden = key !== name;
+  if (focus) $(`view-${name}`).focus();
+  try {
+    await VIEWS[name].show();
+  } finally {
+    document.body.dataset.ready = 'true';
+  }
+}
+
+/** After an edit: reload the list of consultations and keep working on `slug`. */
+async function consultationChanged(slug) {
+  await loadConsultations(slug);
+}
+
+async function enterWorkspace() {
+  document.body.dataset.ready = 'false';
+  $('signin').hidden = true;
+  $('workspace').hidden = false;
+  $('account').hidden = false;
+  $('account-name').textContent = t('planner_signed_in_as', { name: state.session.username });
+  await loadConsultations(state.consultation?.slug);
+  await showView(currentView);
+}
+
+function leaveWorkspace() {
+  $('workspace').hidden = true;
+  $('account').hidden = true;
+  $('signin').hidden = false;
+  document.body.dataset.ready = 'true';
+}
+
+async function changeLanguage(code) {
+  await useLanguage(code);
+  setLanguage(code);
+  document.title = t('planner_page_title');
+  consultationView.setTexts();
+  if (state.session) {
+    $('account-name').textContent = t('planner_signed_in_as', { name: state.session.username });
+    await loadConsultations(state.consultation?.slug);
+    await showView(currentView);
+  }
+}
+
+async function start() {
+  const config = await getJSON('/api/config');
+  const code = initialLanguage(config.languages);
+  setLanguage(code);
+  await useLanguage(code);
+  document.title = t('planner_page_title');
+  $('language-select').replaceChildren(
+    ...config.languages.map((lang) => el('option', { value: lang, lang }, ENDONYMS[lang] || lang)),
+  );
+  $('language-select').value = language();
+  $('language-select').addEventListener('change', (event) => changeLanguage(event.target.value));
+
+  plannerMap.configure(config);
+  queue.setup();
+  consultationView.setup(consultationChanged, config);
+  entries.setup();
+  exportsView.setup();
+  for (const button of document.querySelectorAll('.view-button')) {
+    button.addEventListener('click', () => showView(button.dataset.view, true));
+  }
+  $('consultation-select').addEventListener('change', async (event) => {
+    state.consultation = state.consultations.find((c) => c.slug === event.target.value);
+    await showView(currentView);
+  });
+  $('sign-out').addEventListener('click', async () => {
+    await signOut();
+    leaveWorkspace();
+    announce(t('planner_signed_out'));
+    $('signin-username').focus();
+  });
+  setupSignIn(async () => {
+    announce(t('planner_signed_in_as', { name: state.session.username }));
+    await enterWorkspace();
+    $('main').focus();
+  });
+
+  if (await currentSession()) await enterWorkspace();
+  else leaveWorkspace();
+}
+
+start();

@@ -1,0 +1,34 @@
+// Modal dialogs: focus moves in, Escape closes, focus returns to the button that opened it.
+
+/**
+ * Show `dialog`; its confirm button runs `onConfirm` (which may throw to keep it open).
+ * Resolves with true when confirmed, false when cancelled.
+ */
+export function runDialog(dialog, opener, onConfirm) {
+  const form = dialog.querySelector('form');
+  return new Promise((resolve) => {
+    let confirmed = false;
+    const onSubmit = async (event) => {
+      if (event.submitter?.value !== 'confirm') return;
+      event.preventDefault();
+      event.submitter.disabled = true;
+      try {
+        if (onConfirm) await onConfirm();
+        confirmed = true;
+        dialog.close('confirm');
+      } catch (error) {
+        // onConfirm shows the refusal inside the dialog; the dialog stays open to fix it.
+      } finally {
+        event.submitter.disabled = false;
+      }
+    };
+    const onClose = () => {
+      form.removeEventListener('submit', onSubmit);
+      if (opener?.isConnected) opener.focus();
+      resolve(confirmed);
+    };
+    form.addEventListener('submit', onSubmit);
+    dialog.addEventListener('close', onClose, { once: true });
+    dialog.showModal();
+  });
+}

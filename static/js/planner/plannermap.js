@@ -1,0 +1,117 @@
+// The planner pages' only Leaflet module: the queue's small map, the entry map and perimeter
+// drawing (leaflet-draw). Texts arrive as strings or DOM elements, never as HTML strings.
+
+const L = window.L;
+let config = null;
+
+/** The server's tile settings, used by every map this module makes. */
+export function configure(mapConfig) {
+  config = mapConfig;
+}
+
+function baseMap(container) {
+  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const map = L.map(container, { zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm })
+    .setView(config.center, config.zoom);
+  L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
+  return map;
+}
+
+function dot(color) {
+  const badge = document.createElement('div');
+  badge.className = 'planner-dot';
+  badge.style.background = color;
+  return L.divIcon({ html: badge, className: 'planner-dot-icon', iconSize: [22, 22] });
+}
+
+const outlineStyle = { color: '#0b57d0', weight: 2, fill: false, interactive: false };
+
+/** A small map that shows pins and the perimeter, and can centre on one pin. */
+export function pinMap(container) {
+  const map = baseMap(container);
+  let outline = null;
+  const layer = L.layerGroup().addTo(map);
+  const markers = new Map();
+  return {
+    showPerimeter(geometry) {
+      if (outline) outline.remove();
+      outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
+      if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+    },
+    showPins(pins) {
+      layer.clearLayers();
+      markers.clear();
+      for (const pin of pins) {
+        if (!pin.geometry) continue;
+        const [lon, lat] = pin.geometry.coordinates;
+        const marker = L.marker([lat, lon], { icon: dot(pin.color), keyboard: false, title: pin.label });
+        marker.addTo(layer);
+        markers.set(pin.id, marker);
+      }
+    },
+    focusPin(id) {
+      const marker = markers.get(id);
+      if (!marker) return false;
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 17));
+      for (const [other, m] of markers) m.getElement()?.classList.toggle('selected', other === id);
+      return true;
+    },
+    resize: () => map.invalidateSize(),
+  };
+}
+
+/** A map where a click sets one point; `onPick` gets [lon, lat]. */
+export function pointPicker(container, onPick) {
+  const map = baseMap(container);
+  let marker = null;
+  let outline = null;
+  const place = (lon, lat) => {
+    if (marker) marker.setLatLng([lat, lon]);
+    else marker = L.marker([lat, lon], { icon: dot('#b3261e'), keyboard: false }).addTo(map);
+  };
+  map.on('click', (event) => {
+    place(event.latlng.lng, event.latlng.lat);
+    onPick([event.latlng.lng, event.latlng.lat]);
+  });
+  return {
+    place,
+    showPerimeter(geometry) {
+      if (outline) outline.remove();
+      outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
+      if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+    },
+    resize: () => map.invalidateSize(),
+  };
+}
+
+/** Tooltips leaflet-draw shows while a polygon is drawn, in the page's language. */
+export function setDrawTexts(texts) {
+  const tooltip = L.drawLocal.draw.handlers.polygon.tooltip;
+  tooltip.start = texts.start;
+  tooltip.cont = texts.cont;
+  tooltip.end = texts.end;
+  L.drawLocal.draw.handlers.polyline.error = texts.error;
+}
+
+/** A map to draw a perimeter on: shows the current one, `draw()` starts a new polygon. */
+export function perimeterDrawer(container, onDrawn) {
+  const map = baseMap(container);
+  const shapes = L.featureGroup().addTo(map);
+  const handler = new L.Draw.Polygon(map, { allowIntersection: false, showArea: false });
+  map.on(L.Draw.Event.CREATED, (event) => {
+    shapes.clearLayers();
+    shapes.addLayer(event.layer);
+    onDrawn(event.layer.toGeoJSON().geometry);
+  });
+  return {
+    show(geometry) {
+      shapes.clearLayers();
+      if (!geometry) return;
+      L.geoJSON(geometry, { style: { color: '#0b57d0', weight: 3 } }).eachLayer((layer) => shapes.addLayer(layer));
+      map.fitBounds(shapes.getBounds(), { padding: [10, 10] });
+    },
+    draw: () => handler.enable(),
+    cancel: () => handler.disable(),
+    resize: () => map.invalidateSize(),
+  };
+}

@@ -1,0 +1,201 @@
+"""The planner workspace in Chromium: sign-in, moderation, perimeter, import, keyboard, axe."""
+
+import shapely
+from playwright.sync_api import Page, expect
+
+from geoapp.store.base import ContributionQuery, Status
+from tests.browser.conftest import LiveApp, PageProblems
+from tests.browser.pages import fill_form, open_map, place_pin, send
+from tests.browser.planner_pages import (
+    choose_consultation,
+    open_view,
+    queue_item,
+    sign_in,
+)
+from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.factories import make_contribution
+
+
+def pending_pin(live_app: LiveApp, text: str, **fields):
+    """A pin awaiting review in the pre-moderated demo consultation."""
+    consultation = live_app.store.get_consultation("park-bergstrasse")
+    return make_contribution(
+        live_app.store,
+        consultation,
+        [7.7035, 51.5805],
+        Status.PENDING,
+        "gruen-spiel-bewegung",
+        text,
+        **fields,
+    )
+
+
+def stored(live_app: LiveApp, slug: str, text: str):
+    consultation = live_app.store.get_consultation(slug)
+    pins = live_app.store.list_contributions(ContributionQuery(consultation_id=consultation.id))
+    return [pin for pin in pins if pin.text == text]
+
+
+def test_sign_in_names_a_wrong_password_then_lets_the_planner_in(
+    page: Page, live_app: LiveApp, problems: PageProblems
+) -> None:
+    problems.allow("401")
+    sign_in(page, live_app, password="falsch-geraten")
+    error = page.locator("#signin-error")
+    expect(error).to_contain_text("Benutzername oder Passwort stimmen nicht")
+    expect(page.locator("#workspace")).to_be_hidden()
+    page.get_by_label("Passwort").fill("ein-langes-geheimes-passwort")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("#account-name")).to_have_text("Angemeldet als anna")
+    expect(page.get_by_role("heading", name="Moderation")).to_be_visible()
+    page.reload()
+    expect(page.locator("#account-name")).to_have_text("Angemeldet als anna")
+
+
+def test_publishing_a_pending_pin_puts_it_on_the_public_map(page: Page, live_app: LiveApp) -> None:
+    text = "Eine Trinkwasserstelle am Spielplatz, bitte."
+    pin = pending_pin(live_app, text)
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    item = queue_item(page, text)
+    item.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.locator("#announcer")).to_contain_text("Veröffentlicht")
+    expect(page.locator("#queue-list")).not_to_contain_text(text)
+    assert live_app.store.get_contribution(pin.id).status == Status.PUBLISHED
+    open_map(page, live_app.url, "park-bergstrasse")
+    expect(page.locator("#contribution-list")).to_contain_text(text)
+
+
+def test_rejection_with_a_public_response_reaches_its_author(page: Page, live_app: LiveApp) -> None:
+    text = "Ein Wasserspender am Bolzplatz."
+    open_map(page, live_app.url, "park-bergstrasse")
+    place_pin(page, dx=-60, dy=60)
+    fill_form(page, text, "gruen-spiel-bewegung")
+    send(page)
+    expect(page.locator("#thanks")).to_be_visible()
+
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    reject = queue_item(page, text).get_by_role("button", name="Ablehnen")
+    reject.click()
+    dialog = page.get_by_role("dialog", name="Beitrag ablehnen")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Grund")).to_be_focused()
+    dialog.get_by_label("Grund").select_option("outside_remit")
+    answer = "Danke! Wasserspender plant der Kreis; wir geben Ihren Hinweis weiter."
+    dialog.get_by_label("Öffentliche Antwort").fill(answer)
+    dialog.get_by_role("button", name="Ablehnen").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#announcer")).to_contain_text("Abgelehnt")
+
+    open_map(page, live_app.url, "park-bergstrasse")
+    page.get_by_role("button", name="Meine Beiträge").click()
+    mine = page.locator("#mine-list")
+    expect(mine).to_contain_text(text)
+    expect(mine).to_contain_text("nicht veröffentlicht")
+    expect(mine).to_contain_text(answer)
+
+
+def test_dialog_opens_with_the_keyboard_and_escape_returns_the_focus(
+    page: Page, live_app: LiveApp
+) -> None:
+    text = "Mehr Licht am Fußweg."
+    pin = pending_pin(live_app, text)
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    reject = queue_item(page, text).get_by_role("button", name="Ablehnen")
+    reject.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Beitrag ablehnen")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Grund")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(reject).to_be_focused()
+    assert live_app.store.get_contribution(pin.id).status == Status.PENDING
+
+
+def test_drawn_perimeter_is_saved_as_a_valid_polygon(page: Page, live_app: LiveApp) -> None:
+    sign_in(page, live_app)
+    choose_consultation(page, "ideen-heeren-werve")
+    open_view(page, "Beteiligung bearbeiten")
+    expect(page.locator("#perimeter-hint, .perimeter .hint").first).to_contain_text("Maus")
+    page.get_by_role("button", name="Gebiet neu zeichnen").click()
+    box = page.locator("#perimeter-map").bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(-120, -80), (120, -80), (120, 80), (-120, 80)]
+    for dx, dy in corners:
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(150)
+    page.mouse.click(cx + corners[0][0], cy + corners[0][1])
+    save = page.get_by_role("button", name="Gezeichnetes Gebiet speichern")
+    expect(save).to_be_enabled()
+    save.click()
+    expect(page.locator("#perimeter-message")).to_contain_text("Das Gebiet ist gespeichert")
+    perimeter = shapely.geometry.shape(
+        live_app.store.get_consultation("ideen-heeren-werve").perimeter
+    )
+    assert perimeter.geom_type == "Polygon"
+    assert perimeter.is_valid
+    assert len(perimeter.exterior.coords) == 5
+
+
+CSV = (
+    "lon,lat,category,text\n"
+    "7.7120,51.5780,sitzen-aufenthalt,Eine Bank am Marktplatz (Workshop)\n"
+    "7.7125,51.5776,parken-verkehr,Fahrradständer vor der Bäckerei (Workshop)\n"
+    "7.7130,51.5779,gibt-es-nicht,Dieses Thema gibt es nicht\n"
+)
+
+
+def test_csv_import_previews_the_bad_row_then_creates_the_good_ones(
+    page: Page, live_app: LiveApp
+) -> None:
+    sign_in(page, live_app)
+    choose_consultation(page, "ortsmitte")
+    open_view(page, "Eintragen und Import")
+    page.get_by_label("Datei", exact=True).set_input_files(
+        {"name": "workshop.csv", "mimeType": "text/csv", "buffer": CSV.encode()}
+    )
+    page.get_by_label("Herkunft").last.select_option("workshop")
+    page.get_by_role("button", name="Vorschau").click()
+    preview = page.locator("#import-preview")
+    expect(preview).to_be_focused()
+    expect(page.locator("#preview-summary")).to_have_text(
+        "Neue Beiträge: 2 · Zeilen, die nicht angelegt werden: 1"
+    )
+    expect(page.locator("#preview-create")).to_contain_text("Eine Bank am Marktplatz")
+    refused = page.locator("#preview-refused tr")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("4")
+    expect(refused).to_contain_text("gibt-es-nicht")
+    assert stored(live_app, "ortsmitte", "Eine Bank am Marktplatz (Workshop)") == []
+    page.get_by_role("button", name="Import ausführen").click()
+    result = page.locator("#import-result")
+    expect(result).to_contain_text("Neue Beiträge: 2 · ausgelassene Zeilen: 1")
+    [bench] = stored(live_app, "ortsmitte", "Eine Bank am Marktplatz (Workshop)")
+    assert bench.status == Status.PUBLISHED
+    assert str(bench.source) == "workshop"
+    assert stored(live_app, "ortsmitte", "Dieses Thema gibt es nicht") == []
+
+
+def test_sign_in_and_moderation_queue_pass_axe_in_german_and_arabic(
+    page: Page, live_app: LiveApp
+) -> None:
+    pending_pin(live_app, "Eine Rampe am Eingang.", contact_email="anwohnerin@example.org")
+    page.goto(f"{live_app.url}/planner/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert_no_axe_violations(page)
+    page.locator("#language-select").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_no_axe_violations(page)
+    page.locator("#language-select").select_option("de")
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    expect(page.locator("#queue-list")).to_contain_text("Eine Rampe am Eingang.")
+    assert_no_axe_violations(page)
+    page.locator("#language-select").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#queue-list")).to_contain_text("Eine Rampe am Eingang.")
+    assert_no_axe_violations(page)
