@@ -1,5 +1,6 @@
 """The planner workspace in Chromium: sign-in, moderation, perimeter, import, keyboard, axe."""
 
+import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
@@ -50,6 +51,13 @@ def test_sign_in_names_a_wrong_password_then_lets_the_planner_in(
     expect(page.get_by_role("heading", name="Moderation")).to_be_visible()
     page.reload()
     expect(page.locator("#account-name")).to_have_text("Angemeldet als anna")
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page.get_by_label("Benutzername")).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("Sie sind abgemeldet.")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#workspace")).to_be_hidden()
+    assert page.request.get(f"{live_app.url}/api/planner/session").status == 401
 
 
 def test_publishing_a_pending_pin_puts_it_on_the_public_map(page: Page, live_app: LiveApp) -> None:
@@ -199,3 +207,100 @@ def test_sign_in_and_moderation_queue_pass_axe_in_german_and_arabic(
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("#queue-list")).to_contain_text("Eine Rampe am Eingang.")
     assert_no_axe_violations(page)
+
+
+def test_new_consultation_is_created_edited_and_opened(page: Page, live_app: LiveApp) -> None:
+    sign_in(page, live_app)
+    open_view(page, "Beteiligung bearbeiten")
+    page.get_by_role("button", name="Neue Beteiligung anlegen").click()
+    form = page.locator("#consultation-form")
+    expect(form.get_by_label("Kurzbezeichnung")).to_be_focused()
+    form.get_by_label("Kurzbezeichnung").fill("marktplatz-2027")
+    form.get_by_label("Titel (Deutsch)").fill("Marktplatz 2027")
+    form.get_by_label("Frage auf dem Formular (Deutsch)").fill("Was braucht der Marktplatz?")
+    form.get_by_label("Moderation").select_option("post")
+    form.get_by_label("Schlüssel").fill("baeume")
+    form.get_by_label("Name (Deutsch)").fill("Bäume")
+    form.get_by_role("button", name="Thema hinzufügen").click()
+    second = page.locator(".category-row").nth(1)
+    expect(second.get_by_label("Schlüssel")).to_be_focused()
+    second.get_by_label("Schlüssel").fill("baenke")
+    second.get_by_label("Name (Deutsch)").fill("Bänke")
+    form.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#announcer")).to_have_text("Gespeichert.")
+    made = live_app.store.get_consultation("marktplatz-2027")
+    assert made is not None
+    assert [c.key for c in made.categories] == ["baeume", "baenke"]
+    assert str(made.status) == "draft"
+    assert shapely.geometry.shape(made.perimeter).is_valid
+
+    expect(page.locator("#consultation-select")).to_have_value("marktplatz-2027")
+    form.get_by_label("Titel (Englisch, freiwillig)").fill("Market square 2027")
+    form.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#consultation-mode")).to_have_text("Sie bearbeiten „marktplatz-2027“.")
+    page.get_by_role("button", name="Öffnen", exact=True).click()
+    expect(page.locator("#lifecycle-status")).to_have_text("Status: Offen")
+    changed = live_app.store.get_consultation("marktplatz-2027")
+    assert changed.title == {"de": "Marktplatz 2027", "en": "Market square 2027"}
+    assert str(changed.status) == "open"
+
+
+def test_perimeter_upload_is_the_keyboard_way_and_refusals_are_shown(
+    page: Page, live_app: LiveApp, problems: PageProblems
+) -> None:
+    problems.allow("422")
+    sign_in(page, live_app)
+    choose_consultation(page, "ideen-heeren-werve")
+    open_view(page, "Beteiligung bearbeiten")
+    upload = page.get_by_label("Gebiet als Datei")
+    upload.set_input_files(
+        {"name": "gebiet.geojson", "mimeType": "application/geo+json", "buffer": b"{kaputt"}
+    )
+    page.get_by_role("button", name="Hochladen").click()
+    expect(page.locator("#perimeter-message")).to_contain_text("GeoJSON")
+    square = (
+        '{"type": "Polygon", "coordinates": [[[7.70, 51.57], [7.72, 51.57], [7.72, 51.59],'
+        " [7.70, 51.59], [7.70, 51.57]]]}"
+    )
+    upload.set_input_files(
+        {"name": "gebiet.geojson", "mimeType": "application/geo+json", "buffer": square.encode()}
+    )
+    page.get_by_role("button", name="Hochladen").click()
+    expect(page.locator("#perimeter-message")).to_have_text("Das Gebiet ist gespeichert.")
+    perimeter = live_app.store.get_consultation("ideen-heeren-werve").perimeter
+    assert shapely.geometry.shape(perimeter).bounds == (7.70, 51.57, 7.72, 51.59)
+
+
+def test_office_entry_is_published_and_statistics_show_it(page: Page, live_app: LiveApp) -> None:
+    sign_in(page, live_app)
+    choose_consultation(page, "ortsmitte")
+    open_view(page, "Eintragen und Import")
+    form = page.locator("#entry-form")
+    form.get_by_label("Breitengrad").fill("51,5778")
+    form.get_by_label("Längengrad").fill("7.7128")
+    form.get_by_label("Herkunft").select_option("paper")
+    form.get_by_label("Text des Beitrags").fill("Von einer Papierkarte: mehr Mülleimer.")
+    form.get_by_role("button", name="Eintragen").click()
+    expect(page.locator("#announcer")).to_have_text("Eingetragen und veröffentlicht.")
+    [pin] = stored(live_app, "ortsmitte", "Von einer Papierkarte: mehr Mülleimer.")
+    assert str(pin.source) == "paper"
+    assert pin.geometry == {"type": "Point", "coordinates": [7.7128, 51.5778]}
+
+    open_view(page, "Auswertung")
+    by_source = page.locator("table", has=page.locator("caption", has_text="Nach Herkunft"))
+    expect(by_source.locator("tr", has_text="Papierkarte")).to_contain_text("1")
+    chart = page.get_by_role("img", name="Beiträge pro Woche")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect").count() >= 1
+    expect(page.locator("#chart table")).to_contain_text("Bis dahin insgesamt")
+    expect(page.get_by_role("link", name="Berichtskarte herunterladen")).to_have_attribute(
+        "href", "/api/planner/consultations/ortsmitte/report.html"
+    )
+
+
+@pytest.mark.viewport(320, 640)
+def test_workspace_reflows_at_320_pixels(page: Page, live_app: LiveApp) -> None:
+    sign_in(page, live_app)
+    for view in ["Moderation", "Beteiligung bearbeiten", "Eintragen und Import", "Export"]:
+        open_view(page, view)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, view

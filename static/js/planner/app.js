@@ -8,7 +8,8 @@ import * as entries from './imports.js';
 import * as exportsView from './exports.js';
 import * as plannerMap from './plannermap.js';
 import * as queue from './queue.js';
-import { currentSession, setupSignIn, signOut } from './session.js';
+import { problemText, showError } from './feedback.js';
+import { currentSession, forgetSession, setupSignIn, signOut } from './session.js';
 import { localText, state } from './state.js';
 import * as statistics from './statistics.js';
 
@@ -39,9 +40,23 @@ async function showView(name, focus = false) {
   if (focus) $(`view-${name}`).focus();
   try {
     await VIEWS[name].show();
+  } catch (error) {
+    await refused(error);
   } finally {
     document.body.dataset.ready = 'true';
   }
+}
+
+/** A view could not load: an ended session leads back to sign-in, anything else is said. */
+async function refused(error) {
+  if (error.status === 401) {
+    forgetSession();
+    leaveWorkspace();
+    showError($('signin-error'), error);
+    $('signin-username').focus();
+    return;
+  }
+  announce(problemText(error));
 }
 
 /** After an edit: reload the list of consultations and keep working on `slug`. */
@@ -100,6 +115,7 @@ async function start() {
   }
   $('consultation-select').addEventListener('change', async (event) => {
     state.consultation = state.consultations.find((c) => c.slug === event.target.value);
+    consultationView.editSelected();
     await showView(currentView);
   });
   $('sign-out').addEventListener('click', async () => {

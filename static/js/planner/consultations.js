@@ -195,6 +195,12 @@ export function setTexts() {
   });
 }
 
+/** Leave "new consultation" mode: the form edits the selected consultation again. */
+export function editSelected() {
+  creating = false;
+  drawn = null;
+}
+
 export function setup(changed) {
   onChanged = changed;
   setTexts();
@@ -239,6 +245,7 @@ export async function show() {
     $('lifecycle-status').textContent = t('planner_status_now', { status: t(`planner_consultation_${c.status}`) });
     for (const button of document.querySelectorAll('.lifecycle-button')) button.disabled = button.dataset.status === c.status;
   }
+  $('perimeter-map').setAttribute('aria-label', t('planner_map_perimeter'));
   drawer.resize();
   drawer.show(creating ? drawn : c.perimeter);
 }

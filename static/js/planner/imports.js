@@ -117,6 +117,7 @@ export function setup() {
 export async function show() {
   const categories = state.consultation?.categories || [];
   $('entry-category').replaceChildren(...categories.map((c) => el('option', { value: c.key }, categoryOf(c.key).label)));
+  $('entry-map').setAttribute('aria-label', t('planner_map_entry'));
   picker.resize();
   picker.showPerimeter(state.consultation?.perimeter);
 }

@@ -100,6 +100,7 @@ async function load() {
   map.showPerimeter(state.consultation?.perimeter);
   map.showPins(pins.map((p) => ({ id: p.id, geometry: p.geometry, color: categoryOf(p.category).color, label: p.text.slice(0, 60) })));
   map.resize();
+  $('queue-map').setAttribute('aria-label', t('planner_map_queue'));
   return pins.length + replies.length;
 }
 

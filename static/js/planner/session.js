@@ -52,3 +52,8 @@ export async function signOut() {
     remember(null);
   }
 }
+
+/** The server ended the session (expired, password changed): forget it here too. */
+export function forgetSession() {
+  remember(null);
+}
