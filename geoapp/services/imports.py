@@ -19,7 +19,9 @@ from geoapp import geo, geofiles
 from geoapp.errors import DomainError, InvalidInput
 from geoapp.i18n import translate
 from geoapp.models import NAME_MAX, TEXT_MAX, ImportResult, ImportRow, RefusedRow
+from geoapp.services import audit
 from geoapp.services.consultations import get_for_planner, require_accepting_entries
+from geoapp.services.contributions import located
 from geoapp.services.localise import pick
 from geoapp.store.base import (
     AuditEvent,
@@ -130,15 +132,8 @@ def _result(result: Plan, dry_run: bool, created: int) -> ImportResult:
 
 
 def _event(c: Contribution, actor: str, now: datetime) -> AuditEvent:
-    return AuditEvent(
-        id=str(uuid.uuid4()),
-        target_kind=TargetKind.CONTRIBUTION,
-        target_id=c.id,
-        actor=actor,
-        action="imported",
-        changes={"status": [None, str(c.status)], "source": [None, str(c.source)]},
-        created_at=now,
-    )
+    changes = {"status": [None, str(c.status)], "source": [None, str(c.source)]}
+    return audit.event(TargetKind.CONTRIBUTION, c.id, actor, "imported", changes, now)
 
 
 def _contribution(
@@ -148,8 +143,7 @@ def _contribution(
     shape = row.geometry if row.xy is None else _point(*row.xy, row.crs)
     if shape is None:
         raise InvalidInput("import_coordinates_missing")
-    location = geo.parse_location(shapely.geometry.mapping(shape))
-    geo.require_inside(location, consultation.perimeter)
+    location = located(consultation, shapely.geometry.mapping(shape))
     category = _category(str(row.values.get("category") or "").strip(), consultation)
     text = str(row.values.get("text") or "").strip()
     if not text:
