@@ -4,12 +4,10 @@ Every change is written together with its audit event (who, when, field: [before
 nothing is deleted except personal data on a data-subject request, and that is audited too.
 """
 
-import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from geoapp import geo
 from geoapp.errors import InvalidInput, NotAllowedNow, NotFound
 from geoapp.models import (
     AuditEventOut,
@@ -18,9 +16,10 @@ from geoapp.models import (
     ReplyForPlanner,
     StatusChange,
 )
+from geoapp.services import audit
 from geoapp.services.consultations import get_for_planner
+from geoapp.services.contributions import located, require_category
 from geoapp.store.base import (
-    AuditEvent,
     Contribution,
     ModerationQuery,
     Reply,
@@ -100,16 +99,15 @@ def change_status(
     changes: dict[str, list[Any]] = {"status": [str(before), str(change.status)]}
     if reason != old_reason:
         changes["status_reason"] = [old_reason, reason]
-    event = _event(kind, target_id, actor, action, changes, now)
+    event = audit.event(kind, target_id, actor, action, changes, now)
     if not store.set_status(kind, target_id, change.status, reason, event, expected=before):
         raise NotAllowedNow("moderation_conflict")
     store.resolve_reports(kind, target_id, now)
-    if kind == TargetKind.CONTRIBUTION and (change.response is not None or change.response_status):
-        respond = ContributionEdit(
-            planner_response=change.response, response_status=change.response_status
-        )
+    answer = {"planner_response": change.response, "response_status": change.response_status}
+    given = {field: value for field, value in answer.items() if value is not None}
+    if kind == TargetKind.CONTRIBUTION and given:
         # One microsecond later, so that the trail lists the decision before the answer.
-        edit(store, target_id, respond, actor, now + timedelta(microseconds=1))
+        edit(store, target_id, ContributionEdit(**given), actor, now + timedelta(microseconds=1))
 
 
 def edit(
@@ -123,15 +121,12 @@ def edit(
     given = data.model_fields_set
     updated = current
     if data.category is not None and data.category != current.category:
-        if data.category not in {c.key for c in consultation.categories}:
-            raise InvalidInput("category_unknown", field="category", category=data.category)
+        require_category(consultation, data.category)
         updated = replace(updated, category=data.category)
     if data.text is not None:
         updated = replace(updated, text=data.text)
     if data.geometry is not None:
-        location = geo.parse_location(data.geometry)
-        geo.require_inside(location, consultation.perimeter)
-        updated = replace(updated, geometry=location)
+        updated = replace(updated, geometry=located(consultation, data.geometry))
     if "planner_response" in given:
         updated = replace(updated, planner_response=data.planner_response or None)
     if "response_status" in given:
@@ -146,7 +141,7 @@ def edit(
         return _out(store, current)
     answered_only = set(changes) <= {"planner_response", "response_status"}
     action = "respond" if answered_only else "edit"
-    event = _event(TargetKind.CONTRIBUTION, current.id, actor, action, changes, now)
+    event = audit.event(TargetKind.CONTRIBUTION, current.id, actor, action, changes, now)
     store.update_contribution(updated, event)
     return get(store, current.id)
 
@@ -168,7 +163,7 @@ def erase_personal_data(
 ) -> ContributionForPlanner:
     """DSGVO Art. 17: remove name, e-mail and photo; the audit notes the erasure, not the data."""
     _contribution(store, contribution_id)
-    event = _event(TargetKind.CONTRIBUTION, contribution_id, actor, "erased", {}, now)
+    event = audit.event(TargetKind.CONTRIBUTION, contribution_id, actor, "erased", {}, now)
     photo_id = store.erase_personal_data(contribution_id, event)
     if photo_id is not None:
         photos.delete(photo_id)
@@ -237,25 +232,6 @@ def _reply(store: Store, reply_id: str) -> Reply:
     if reply is None:
         raise NotFound("reply_not_found")
     return reply
-
-
-def _event(
-    kind: TargetKind,
-    target_id: str,
-    actor: str,
-    action: str,
-    changes: dict[str, Any],
-    now: datetime,
-) -> AuditEvent:
-    return AuditEvent(
-        id=str(uuid.uuid4()),
-        target_kind=kind,
-        target_id=target_id,
-        actor=actor,
-        action=action,
-        changes=changes,
-        created_at=now,
-    )
 
 
 def _plain(value: Any) -> Any:

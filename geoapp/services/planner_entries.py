@@ -3,11 +3,11 @@
 import uuid
 from datetime import datetime
 
-from geoapp import geo
-from geoapp.errors import InvalidInput
 from geoapp.models import ContributionEntry
+from geoapp.services import audit
 from geoapp.services.consultations import get_for_planner, require_accepting_entries
-from geoapp.store.base import AuditEvent, Contribution, Source, Status, Store, TargetKind
+from geoapp.services.contributions import located, require_category
+from geoapp.store.base import Contribution, Source, Status, Store, TargetKind
 
 
 def enter(
@@ -21,14 +21,11 @@ def enter(
     """Store the pin, published at once (a planner saw it); also after the consultation closed."""
     consultation = get_for_planner(store, slug)
     require_accepting_entries(consultation)
-    if data.category not in {c.key for c in consultation.categories}:
-        raise InvalidInput("category_unknown", field="category", category=data.category)
-    location = geo.parse_location(data.geometry)
-    geo.require_inside(location, consultation.perimeter)
+    require_category(consultation, data.category)
     contribution = Contribution(
         id=str(uuid.uuid4()),
         consultation_id=consultation.id,
-        geometry=location,
+        geometry=located(consultation, data.geometry),
         category=data.category,
         text=data.text,
         author_name=data.author_name or None,
@@ -39,14 +36,7 @@ def enter(
         created_at=now,
         updated_at=now,
     )
-    event = AuditEvent(
-        id=str(uuid.uuid4()),
-        target_kind=TargetKind.CONTRIBUTION,
-        target_id=contribution.id,
-        actor=actor,
-        action="entered",
-        changes={"status": [None, str(Status.PUBLISHED)], "source": [None, str(data.source)]},
-        created_at=now,
-    )
+    changes = {"status": [None, str(Status.PUBLISHED)], "source": [None, str(data.source)]}
+    event = audit.event(TargetKind.CONTRIBUTION, contribution.id, actor, "entered", changes, now)
     store.add_contributions([contribution], [event])
     return contribution
