@@ -11,8 +11,18 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import engagement, exports, photos, planner, problems, public, reference
+from geoapp.api import (
+    engagement,
+    exports,
+    photos,
+    planner,
+    planner_consultations,
+    problems,
+    public,
+    reference,
+)
 from geoapp.api.limits import BodySizeLimit
+from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.services import demo
@@ -56,10 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
+    uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
     app.add_middleware(
         BodySizeLimit,
         limit=settings.max_body_bytes,
-        path_limits={"/api/photos": (settings.max_photo_bytes, "photo_too_large")},
+        path_limits={"/api/photos": (settings.max_photo_bytes, "photo_too_large"), **uploads},
     )
     problems.install(app)
     app.include_router(public.router)
@@ -68,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference.router)
     app.include_router(planner.signin_router)
     app.include_router(planner.router)
+    app.include_router(planner_consultations.router)
     app.include_router(exports.router)
     app.include_router(exports.public_router)
     for prefix, folder in VENDOR.items():

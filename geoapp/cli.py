@@ -1,4 +1,5 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `export`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`,
+`export`."""
 
 import argparse
 import getpass
@@ -13,6 +14,7 @@ from pathlib import Path
 from geoapp.config import Settings
 from geoapp.errors import DomainError
 from geoapp.i18n import translate
+from geoapp.models import ImportSource
 from geoapp.services.export_formats import Format
 from geoapp.store import Store
 from geoapp.store.base import PlannerRole, Status
@@ -43,6 +45,19 @@ def main(argv: list[str] | None = None) -> None:
     passwd.add_argument("name")
     planner_commands.add_parser("list", help="list the accounts")
 
+    report = commands.add_parser("report", help="write the report map (one offline HTML file)")
+    report.add_argument("slug")
+    report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--language", default="de")
+
+    imported = commands.add_parser(
+        "import", help="import pins from CSV (lon/lat or E/N EPSG:25832), GeoJSON, GeoPackage"
+    )
+    imported.add_argument("slug")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--source", choices=[s.value for s in ImportSource], default="import")
+    imported.add_argument("--dry-run", action="store_true", help="only show what would happen")
+
     export = commands.add_parser(
         "export", help="write a consultation's pins to a GIS/CAD/table file or the package"
     )
@@ -65,6 +80,8 @@ def main(argv: list[str] | None = None) -> None:
         "serve": _serve,
         "seed-demo": _seed_demo,
         "planner": _planner,
+        "report": _report,
+        "import": _import,
         "export": _export,
     }
     try:
@@ -136,11 +153,44 @@ def _new_password() -> str:
     return first
 
 
+def _report(args: argparse.Namespace) -> None:
+    from geoapp.services import report_map
+
+    with _store() as (store, settings):
+        document = report_map.build(store, args.slug, settings, args.language)
+    args.output.write_text(document, encoding="utf-8")
+    print(f"report map written to {args.output}")
+
+
+def _import(args: argparse.Namespace) -> None:
+    from geoapp.services import imports
+    from geoapp.store.base import Source
+
+    with _store() as (store, _settings):
+        plan = imports.plan(
+            store, args.slug, args.file.read_bytes(), args.file.name, Source(args.source), "de"
+        )
+        for refused in plan.refused:
+            print(f"Zeile {refused.row}: {refused.reason}", file=sys.stderr)
+        if args.dry_run:
+            print(f"{len(plan.accepted)} would be created, {len(plan.refused)} refused")
+            return
+        actor = f"cli:{getpass.getuser()}"
+        result = imports.run(store, plan, actor, datetime.now(UTC), _progress_bar)
+    print(f"{result.created} created, {len(result.refused)} refused")
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, redrawn in place."""
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
+
+
 def _export(args: argparse.Namespace) -> None:
     import shutil
     import tempfile
-
-    from tqdm import tqdm
 
     from geoapp import geo
     from geoapp.services import export_package, exports
@@ -156,19 +206,21 @@ def _export(args: argparse.Namespace) -> None:
     with _store() as (store, settings):
         consultation = exports.planner_consultation(store, args.slug)
         total = exports.count(store, consultation, filters)
-        # The bar shows itself only on a terminal, so scripts and logs stay clean.
-        with (
-            tqdm(total=total, unit=" Beiträge", file=sys.stderr, disable=None) as bar,
-            tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder,
-        ):
+        done = 0
+
+        def progress(more: int) -> None:
+            nonlocal done
+            done += more
+            _progress_bar(done, total)
+
+        with tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder:
             if args.package:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
                 photos = FileSystemPhotoStorage(settings.uploads_dir)
                 made = export_package.build(
-                    store, photos, args.slug, filters, licence, Path(folder), bar.update
+                    store, photos, args.slug, filters, licence, Path(folder), progress
                 )
             else:
-                separator = {"comma": ",", "semicolon": ";"}[args.separator]
                 made = exports.export_file(
                     store,
                     args.slug,
@@ -176,8 +228,8 @@ def _export(args: argparse.Namespace) -> None:
                     epsg,
                     filters,
                     Path(folder),
-                    separator=separator,
-                    progress=bar.update,
+                    separator={"comma": ",", "semicolon": ";"}[args.separator],
+                    progress=progress,
                 )
             shutil.move(made.path, args.output)
     print(f"{total} Beiträge → {args.output}")

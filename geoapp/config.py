@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, description="Largest JSON body accepted.")
     languages: tuple[str, ...] = ("de", "en")
 
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, description="Largest photo upload.")
+    report_threshold: int = Field(
+        default=3, ge=1, description="Reports by this many participants hide a pin or reply."
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Send the participant and planner cookies over HTTPS only (behind TLS).",
+    )
     max_upload_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest file upload (perimeter, import)."
     )
@@ -42,14 +50,6 @@ class Settings(BaseSettings):
     )
     signin_max_wait_seconds: int = Field(
         default=15 * 60, description="Longest wait between tries after many failed sign-ins."
-    )
-    max_photo_bytes: int = Field(default=10 * 1024 * 1024, description="Largest photo upload.")
-    report_threshold: int = Field(
-        default=3, ge=1, description="Reports by this many participants hide a pin or reply."
-    )
-    cookie_secure: bool = Field(
-        default=False,
-        description="Send the planner session and participant cookies over HTTPS only (TLS).",
     )
 
     data_licence: str = Field(

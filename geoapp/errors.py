@@ -28,6 +28,14 @@ class NotAllowedNow(DomainError):
     """The request would be fine at another time (consultation not open)."""
 
 
+class TooLarge(DomainError):
+    """An upload is bigger than allowed (in bytes or in pixels)."""
+
+
+class UnsupportedMedia(DomainError):
+    """An upload is not a file type we can read."""
+
+
 class NotSignedIn(DomainError):
     """The caller has to sign in as a planner first (or the sign-in failed)."""
 
@@ -42,11 +50,3 @@ class TooManyAttempts(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
-
-
-class TooLarge(DomainError):
-    """An upload is bigger than allowed (in bytes or in pixels)."""
-
-
-class UnsupportedMedia(DomainError):
-    """An upload is not a file type we can read."""

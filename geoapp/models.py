@@ -5,6 +5,7 @@ into a public response by accident.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
@@ -14,6 +15,8 @@ from geoapp.store.base import (
     Moderation,
     PlannerRole,
     ReportReason,
+    ResponseStatus,
+    Source,
     Status,
     TargetKind,
 )
@@ -117,6 +120,12 @@ class ContributionPublic(BaseModel):
     status: Status
     reply_count: int = Field(default=0, description="Published replies.")
     photo: PhotoPublic | None = None
+    planner_response: str | None = Field(
+        default=None, description="The planners' public answer, shown under the pin."
+    )
+    response_status: ResponseStatus | None = Field(
+        default=None, description="Where the pin stands, e.g. 'planned' (wird umgesetzt)."
+    )
 
 
 class ReplyCreate(BaseModel):
@@ -172,7 +181,6 @@ class MyContribution(ContributionPublic):
     """One of the participant's own pins, with the planners' public answer when there is one."""
 
     status_reason: str | None
-    planner_response: str | None
 
 
 class MyReply(ReplyPublic):
@@ -274,3 +282,182 @@ class ConsultationForPlanner(BaseModel):
     perimeter: dict[str, Any]
     created_at: datetime | None
     updated_at: datetime | None
+
+
+class EntrySource(StrEnum):
+    """Where a pin entered by a planner came from."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+
+
+class ImportSource(StrEnum):
+    """Where imported pins came from; `import` when nothing more is known."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
+class ContributionEntry(BaseModel):
+    """A pin a planner enters for a resident (office visit, workshop, paper card)."""
+
+    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    category: str
+    text: Text
+    author_name: Name | None = None
+    contact_email: EmailStr | None = None
+    source: EntrySource
+
+
+class ImportRow(BaseModel):
+    """A pin the import creates (or would create, in a preview)."""
+
+    row: int = Field(description="CSV: the spreadsheet row (header = 1); else the feature number.")
+    category: str
+    text: str
+    author_name: str | None
+    geometry: dict[str, Any]
+
+
+class RefusedRow(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportResult(BaseModel):
+    """What an import creates and every row it leaves out, with the reason."""
+
+    dry_run: bool
+    create: list[ImportRow]
+    refused: list[RefusedRow]
+    created: int = Field(description="Pins created (0 in a preview).")
+
+
+class CountOverTime(BaseModel):
+    period: str = Field(description="ISO week (2026-W47) or date (2026-11-26), Europe/Berlin.")
+    count: int
+    cumulative: int
+
+
+class SupportedContribution(BaseModel):
+    id: str
+    category: str
+    text: str
+    support_count: int
+    created_at: datetime
+
+
+class Statistics(BaseModel):
+    """Counts of one consultation's contributions, every status included unless said otherwise."""
+
+    consultation: str
+    total: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    by_source: dict[str, int]
+    by_week: list[CountOverTime]
+    by_day: list[CountOverTime]
+    most_supported: list[SupportedContribution] = Field(
+        description="The ten published contributions with the most supports."
+    )
+
+
+RESPONSE_MAX = 2000
+
+
+class RejectReason(StrEnum):
+    """Why a planner rejects or hides a contribution or reply (shown to its author)."""
+
+    OFF_TOPIC = "off_topic"
+    OUTSIDE_REMIT = "outside_remit"
+    INSULT = "insult"
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+Response = Annotated[str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX)]
+
+
+class StatusChange(BaseModel):
+    """A moderation decision: publish, reject or hide (with a reason), or restore."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "status": "rejected",
+                "reason": "off_topic",
+                "response": "Danke! Das betrifft den Busfahrplan, bitte fragen Sie die VKU.",
+            }
+        }
+    )
+
+    status: Status
+    reason: RejectReason | None = Field(
+        default=None, description="Required when rejecting or hiding."
+    )
+    response: Response | None = Field(
+        default=None, description="Public answer shown under the pin (contributions only)."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionEdit(BaseModel):
+    """A planner's correction or public answer; only the given fields change."""
+
+    category: str | None = None
+    text: Text | None = None
+    geometry: Any = Field(default=None, description="GeoJSON Point (WGS84).")
+    planner_response: Response | None = Field(
+        default=None, description="Public answer; an empty string removes it."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionForPlanner(BaseModel):
+    """A contribution with what only planners see: contact e-mail, source, open reports."""
+
+    id: str
+    consultation: str
+    geometry: dict[str, Any] | None
+    category: str
+    text: str
+    author_name: str | None
+    contact_email: str | None
+    language: str
+    source: Source
+    status: Status
+    status_reason: str | None
+    planner_response: str | None
+    response_status: ResponseStatus | None
+    support_count: int
+    reply_count: int
+    has_photo: bool
+    open_reports: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReplyForPlanner(BaseModel):
+    id: str
+    contribution_id: str
+    text: str
+    author_name: str | None
+    language: str
+    status: Status
+    status_reason: str | None
+    open_reports: int
+    created_at: datetime
+
+
+class AuditEventOut(BaseModel):
+    """One entry of the audit trail: `changes` maps a field to [before, after]."""
+
+    actor: str
+    action: str
+    changes: dict[str, Any]
+    created_at: datetime

@@ -103,6 +103,12 @@ def get_for_planner(store: Store, slug: str) -> Consultation:
     return consultation
 
 
+def require_accepting_entries(consultation: Consultation) -> None:
+    """Planners enter and import pins while open and after closing (paper cards come late)."""
+    if consultation.status not in PUBLIC_STATUSES:
+        raise NotAllowedNow("consultation_not_for_entries", state=consultation.status)
+
+
 def create(store: Store, data: ConsultationCreate, now: datetime) -> Consultation:
     """A new consultation after checking slug, texts, dates, categories and perimeter."""
     if not SLUG.fullmatch(data.slug):
@@ -215,9 +221,9 @@ def _categories(given: list[CategoryIn]) -> list[Category]:
     categories = []
     for category in given:
         if not CATEGORY_KEY.fullmatch(category.key):
-            raise InvalidInput("category_key_invalid", field="categories", key=category.key)
+            raise InvalidInput("category_key_invalid", field="categories", category=category.key)
         if not COLOR.fullmatch(category.color):
-            raise InvalidInput("category_color_invalid", field="categories", key=category.key)
+            raise InvalidInput("category_color_invalid", field="categories", category=category.key)
         label = {k: v.strip() for k, v in category.label.items() if v.strip()}
         if not label.get(SOURCE_LANGUAGE):
             raise InvalidInput("german_text_missing", field="categories")
@@ -236,7 +242,7 @@ def _require_unused_categories_kept(
     for key in sorted(removed):
         query = ContributionQuery(current.id, statuses=tuple(Status), categories=[key])
         if store.count_contributions(query):
-            raise NotAllowedNow("category_in_use", field="categories", key=key)
+            raise NotAllowedNow("category_in_use", field="categories", category=key)
 
 
 def _require_dates_in_order(consultation: Consultation) -> None:

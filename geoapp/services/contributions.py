@@ -15,6 +15,7 @@ from geoapp.store.base import (
     Consultation,
     Contribution,
     ContributionQuery,
+    Geometry,
     Moderation,
     Status,
     Store,
@@ -33,10 +34,8 @@ def create(
     now = now or datetime.now(UTC)
     consultation = get_public(store, slug)
     require_accepting(consultation, now)
-    if data.category not in {cat.key for cat in consultation.categories}:
-        raise InvalidInput("category_unknown", field="category", category=data.category)
-    location = geo.parse_location(data.geometry)
-    geo.require_inside(location, consultation.perimeter)
+    require_category(consultation, data.category)
+    location = located(consultation, data.geometry)
     if data.photo_id is not None:
         photos.require_attachable(store, data.photo_id, participant_hash, consultation)
     contribution = Contribution(
@@ -57,6 +56,19 @@ def create(
     )
     store.add_contribution(contribution)
     return to_public(contribution, consultation)
+
+
+def require_category(consultation: Consultation, category: str) -> None:
+    """Refuse a category key the consultation does not have."""
+    if category not in {cat.key for cat in consultation.categories}:
+        raise InvalidInput("category_unknown", field="category", category=category)
+
+
+def located(consultation: Consultation, geometry: Any) -> Geometry:
+    """A clean GeoJSON Point from client input, refused unless inside the perimeter."""
+    location = geo.parse_location(geometry)
+    geo.require_inside(location, consultation.perimeter)
+    return location
 
 
 def published_features(
@@ -99,6 +111,8 @@ def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic
         status=c.status,
         reply_count=c.reply_count,
         photo=photos.to_public(c),
+        planner_response=c.planner_response,
+        response_status=c.response_status,
     )
 
 

@@ -68,6 +68,15 @@ class Consultation:
     updated_at: datetime | None = None
 
 
+class ResponseStatus(StrEnum):
+    """Where a pin stands, as the planners' public response tells residents."""
+
+    CHECKING = "checking"
+    PLANNED = "planned"
+    DONE = "done"
+    NOT_POSSIBLE = "not_possible"
+
+
 class TargetKind(StrEnum):
     """What a report or an audit event is about."""
 
@@ -101,6 +110,7 @@ class Contribution:
     photo_alt: str | None = None
     status_reason: str | None = None
     planner_response: str | None = None
+    response_status: ResponseStatus | None = None
     support_count: int = 0
     reply_count: int = 0
     """Published replies; derived by the store on read, ignored on write."""
@@ -196,6 +206,17 @@ class SigninFailures:
 
 
 @dataclass(frozen=True)
+class ModerationQuery:
+    """A moderation queue: pins or replies in these statuses, or only those with open reports."""
+
+    consultation_id: str | None = None
+    statuses: Sequence[Status] = (Status.PENDING,)
+    reported_only: bool = False
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class BBox:
     """Lon/lat rectangle; min <= max on both axes (checked where it is parsed)."""
 
@@ -233,10 +254,6 @@ class Store(Protocol):
     def list_consultations(self) -> list[Consultation]: ...
 
     def add_contribution(self, contribution: Contribution) -> None: ...
-
-    def add_contributions(self, batch: Sequence[Contribution]) -> None:
-        """Add many contributions in one transaction (imports, benchmarks)."""
-        ...
 
     def get_contribution(self, contribution_id: str) -> Contribution | None: ...
 
@@ -314,6 +331,30 @@ class Store(Protocol):
 
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
+        ...
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        """Add pins and their audit events in one transaction (planner entries, imports)."""
+        ...
+
+    def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
+        """Write the editable fields (category, text, geometry, response) with the audit event."""
+        ...
+
+    def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
+        """Remove name, e-mail and photo of a pin, audited; returns the removed photo's id."""
+        ...
+
+    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
+        """Mark the open reports on a target as dealt with; returns how many."""
+        ...
+
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
+        """Pins for moderation, newest first, each with its number of open reports."""
+        ...
+
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
+        """Replies for moderation, newest first, each with its number of open reports."""
         ...
 
     def update_consultation(self, consultation: Consultation) -> None:

@@ -96,6 +96,7 @@ contributions = Table(
     Column("photo_alt", String(300), nullable=True),
     Column("status_reason", String(300), nullable=True),
     Column("planner_response", Text, nullable=True),
+    Column("response_status", String(16), nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
 )
 

@@ -36,6 +36,7 @@ from geoapp.store.base import (
     Contribution,
     ContributionQuery,
     Moderation,
+    ModerationQuery,
     Photo,
     Planner,
     PlannerRole,
@@ -43,6 +44,7 @@ from geoapp.store.base import (
     Reply,
     Report,
     ReportReason,
+    ResponseStatus,
     SigninFailures,
     Source,
     Status,
@@ -140,12 +142,6 @@ class SqlStore:
     def add_contribution(self, contribution: Contribution) -> None:
         with self._write() as conn:
             conn.execute(insert(contributions).values(**_contribution_values(contribution)))
-
-    def add_contributions(self, batch: Sequence[Contribution]) -> None:
-        if not batch:
-            return
-        with self._write() as conn:
-            conn.execute(insert(contributions), [_contribution_values(c) for c in batch])
 
     def get_contribution(self, contribution_id: str) -> Contribution | None:
         with self._read() as conn:
@@ -327,7 +323,90 @@ class SqlStore:
         stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
         return self._first(stmt, _contribution)
 
-    # consultations, as planners edit them
+    # planners' work: entered pins, consultations
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        # One executemany per table: 100,000 imported or benchmark pins take seconds, not minutes.
+        with self._write() as conn:
+            if pins:
+                conn.execute(insert(contributions), [_contribution_values(c) for c in pins])
+            if events:
+                conn.execute(insert(audit_events), [_values(e) for e in events])
+
+    def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
+        values = _contribution_values(contribution)
+        editable = ("category", "text", "geometry", "planner_response", "response_status")
+        bbox = ("min_lon", "min_lat", "max_lon", "max_lat")
+        with self._write() as conn:
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution.id)
+                .values(**{k: values[k] for k in (*editable, *bbox)}, updated_at=event.created_at)
+            )
+            conn.execute(insert(audit_events).values(**_values(event)))
+
+    def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
+        with self._write() as conn:
+            photo_id = conn.execute(
+                select(contributions.c.photo_id).where(contributions.c.id == contribution_id)
+            ).scalar()
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution_id)
+                .values(
+                    author_name=None,
+                    contact_email=None,
+                    photo_id=None,
+                    photo_alt=None,
+                    updated_at=event.created_at,
+                )
+            )
+            if photo_id is not None:
+                conn.execute(delete(photos).where(photos.c.id == photo_id))
+            conn.execute(insert(audit_events).values(**_values(event)))
+        return photo_id
+
+    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
+        stmt = (
+            update(reports)
+            .where(
+                reports.c.target_kind == str(kind),
+                reports.c.target_id == target_id,
+                reports.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
+        c = contributions.c
+        open_reports = _open_reports(TargetKind.CONTRIBUTION, c.id)
+        stmt = _contributions_select().add_columns(open_reports)
+        if query.consultation_id is not None:
+            stmt = stmt.where(c.consultation_id == query.consultation_id)
+        stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
+        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
+        with self._read() as conn:
+            return [(_contribution(row), int(row.open_reports)) for row in conn.execute(stmt)]
+
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
+        r = replies.c
+        open_reports = _open_reports(TargetKind.REPLY, r.id)
+        stmt = select(replies, open_reports)
+        if query.consultation_id is not None:
+            stmt = stmt.join(contributions, contributions.c.id == r.contribution_id).where(
+                contributions.c.consultation_id == query.consultation_id
+            )
+        stmt = stmt.where(*_queue_filters(query, r.status, open_reports))
+        stmt = stmt.order_by(r.created_at.desc(), r.id).limit(query.limit).offset(query.offset)
+        queue = []
+        with self._read() as conn:
+            for row in conn.execute(stmt):
+                fields = dict(row._mapping)
+                count = int(fields.pop("open_reports"))
+                queue.append((Reply(**{**fields, "status": Status(fields["status"])}), count))
+        return queue
 
     def update_consultation(self, consultation: Consultation) -> None:
         values = _consultation_values(consultation)
@@ -512,6 +591,31 @@ def _support_count(conn: Connection, contribution_id: str) -> int:
     return int(count or 0)
 
 
+def _open_reports(kind: TargetKind, target_id: ColumnElement[Any]) -> Any:
+    """Scalar subquery: open (unresolved) reports on each row's target, as `open_reports`."""
+    return (
+        select(func.count())
+        .where(
+            reports.c.target_kind == str(kind),
+            reports.c.target_id == target_id,
+            reports.c.resolved_at.is_(None),
+        )
+        .scalar_subquery()
+        .label("open_reports")
+    )
+
+
+def _queue_filters(
+    query: ModerationQuery, status: ColumnElement[Any], open_reports: Any
+) -> list[ColumnElement[bool]]:
+    filters = []
+    if query.statuses:
+        filters.append(status.in_([str(s) for s in query.statuses]))
+    if query.reported_only:
+        filters.append(open_reports > 0)
+    return filters
+
+
 def _planner(row: Row[Any]) -> Planner:
     m = row._mapping
     return Planner(
@@ -596,6 +700,7 @@ def _contribution_values(c: Contribution) -> dict[str, Any]:
         "photo_alt": c.photo_alt,
         "status_reason": c.status_reason,
         "planner_response": c.planner_response,
+        "response_status": str(c.response_status) if c.response_status else None,
     }
 
 
@@ -619,6 +724,7 @@ def _contribution(row: Row[Any]) -> Contribution:
         photo_alt=m["photo_alt"],
         status_reason=m["status_reason"],
         planner_response=m["planner_response"],
+        response_status=ResponseStatus(m["response_status"]) if m["response_status"] else None,
         support_count=m["support_count"],
         reply_count=m["reply_count"],
     )

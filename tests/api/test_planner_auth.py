@@ -26,23 +26,34 @@ ADMIN_ROUTES = {
 }
 
 
-def planner_routes() -> list[tuple[str, str]]:
-    """Every (method, path) under /api/planner except signing in, from the app itself."""
+def api_routes() -> list[APIRoute]:
+    """Every API route of the app, also those of included routers."""
     app = create_app(Settings(seed_demo=False))
+    found: list[APIRoute] = []
+    pending = list(app.routes)
+    while pending:
+        route = pending.pop()
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            pending.extend(route.original_router.routes)
+    return found
+
+
+def planner_routes() -> list[tuple[str, str]]:
+    """Every (method, path) under /api/planner except signing in, as the OpenAPI lists them."""
+    paths = create_app(Settings(seed_demo=False)).openapi()["paths"]
     found = {
-        (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path.startswith("/api/planner")
-        for method in route.methods
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/planner")
+        for method in operations
     }
     return sorted(found - {SIGN_IN})
 
 
 def needs_admin(method: str, path: str) -> bool:
-    app = create_app(Settings(seed_demo=False))
-    [route] = [
-        r for r in app.routes if isinstance(r, APIRoute) and r.path == path and method in r.methods
-    ]
+    [route] = [r for r in api_routes() if r.path == path and method in r.methods]
     pending = list(route.dependant.dependencies)
     while pending:
         dependant = pending.pop()
@@ -57,7 +68,8 @@ STATE_CHANGING = [r for r in ROUTES if r[0] not in ("GET", "HEAD")]
 
 
 def url(path: str) -> str:
-    return path.format(slug="test", contribution_id="00000000-0000-0000-0000-000000000000")
+    unknown = "00000000-0000-0000-0000-000000000000"
+    return path.format(slug="test", contribution_id=unknown, reply_id=unknown)
 
 
 def sign_in(client: TestClient, username: str = "anna", password: str = PLANNER_PASSWORD):

@@ -1,5 +1,6 @@
 """The command line: planner accounts, imports and the report map, on a tmp database."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from geoapp import cli
 from geoapp.config import Settings
 from geoapp.security import passwords
 from geoapp.store import Store, open_store
+from geoapp.store.base import ContributionQuery, Source, Status
+from tests.factories import INSIDE, OUTSIDE, make_consultation
 
 
 @pytest.fixture
@@ -78,3 +81,73 @@ def test_planner_passwd_and_list(data_dir, monkeypatch, capsys) -> None:
 def test_there_is_no_default_account(data_dir, capsys) -> None:
     cli.main(["planner", "list"])
     assert capsys.readouterr().out == ""
+
+
+CSV = (
+    "lon,lat,category,text\n"
+    f"{INSIDE[0]},{INSIDE[1]},sitzen-aufenthalt,Bank am Markt\n"
+    f"{INSIDE[0]},{INSIDE[1]},parken-verkehr,Fahrradbügel\n"
+    f"{OUTSIDE[0]},{OUTSIDE[1]},sitzen-aufenthalt,Zu weit weg\n"
+)
+
+
+def pins_of(slug: str) -> list:
+    store = reopen()
+    try:
+        consultation = store.get_consultation(slug)
+        return store.list_contributions(ContributionQuery(consultation.id, statuses=tuple(Status)))
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def consultation(data_dir: Path) -> str:
+    store = reopen()
+    try:
+        make_consultation(store)
+    finally:
+        store.close()
+    return "test"
+
+
+def test_import_dry_run_lists_refusals_and_creates_nothing(consultation, tmp_path, capsys):
+    path = tmp_path / "karten.csv"
+    path.write_text(CSV, encoding="utf-8")
+    cli.main(["import", consultation, str(path), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert "2 would be created, 1 refused" in out
+    assert "Zeile 4" in err and "außerhalb des Gebiets" in err
+    assert pins_of(consultation) == []
+
+
+def test_import_creates_pins_with_a_progress_bar(consultation, tmp_path, capsys) -> None:
+    path = tmp_path / "karten.csv"
+    path.write_text(CSV, encoding="utf-8")
+    cli.main(["import", consultation, str(path), "--source", "workshop"])
+    out, err = capsys.readouterr()
+    assert "2 created, 1 refused" in out
+    assert "[##############################] 2/2" in err
+    pins = pins_of(consultation)
+    assert sorted(p.text for p in pins) == ["Bank am Markt", "Fahrradbügel"]
+    assert {p.source for p in pins} == {Source.WORKSHOP}
+
+
+def test_import_into_an_unknown_consultation_fails_with_a_message(data_dir, tmp_path, capsys):
+    path = tmp_path / "karten.csv"
+    path.write_text(CSV, encoding="utf-8")
+    with pytest.raises(SystemExit) as failed:
+        cli.main(["import", "gibt-es-nicht", str(path)])
+    assert failed.value.code == 1
+    assert "gibt-es-nicht" in capsys.readouterr().err
+
+
+def test_report_writes_one_offline_html_file(consultation, tmp_path, capsys) -> None:
+    path = tmp_path / "karten.csv"
+    path.write_text(CSV, encoding="utf-8")
+    cli.main(["import", consultation, str(path)])
+    output = tmp_path / "report.html"
+    cli.main(["report", consultation, "-o", str(output)])
+    document = output.read_text(encoding="utf-8")
+    assert "L.heatLayer" in document and "markerClusterGroup" in document
+    assert "Bank am Markt" in document
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?https?:", document)

@@ -289,7 +289,8 @@ def test_ten_thousand_pins_export_to_every_format(store, tmp_path) -> None:
                 updated_at=now,
             )
             for i in range(10_000)
-        ]
+        ],
+        [],
     )
     expected = store.count_contributions(ContributionQuery(consultation_id=consultation.id))
     for fmt in (Format.GPKG, Format.CSV, Format.GEOJSON):

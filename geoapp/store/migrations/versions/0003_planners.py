@@ -1,4 +1,4 @@
-"""Planner accounts, their sessions, and failed sign-ins per username (for the slow-down).
+"""Planner accounts, sessions, failed sign-ins (for the slow-down); a pin's response status.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN: a batch table copy would lose the R*Tree triggers on SQLite.
+    op.add_column("contributions", sa.Column("response_status", sa.String(16), nullable=True))
     op.create_table(
         "planners",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -52,3 +54,4 @@ def downgrade() -> None:
     op.drop_table("signin_failures")
     op.drop_table("planner_sessions")
     op.drop_table("planners")
+    op.drop_column("contributions", "response_status")
