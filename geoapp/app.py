@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         limit=settings.max_body_bytes,
-        path_limits={"/api/photos": (settings.max_photo_bytes, "photo_too_large"), **uploads},
+        path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
     problems.install(app)
     app.include_router(public.router)

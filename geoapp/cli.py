@@ -101,6 +101,8 @@ def _serve(args: argparse.Namespace) -> None:
         port=args.port,
         reload=args.reload,
         workers=args.workers,
+        # The access log would write every client's IP address; we store none (DSGVO).
+        access_log=False,
     )
 
 

@@ -15,14 +15,24 @@ from geoapp.api.deps import (
     SettingsDep,
     StoreDep,
 )
+from geoapp.config import Settings
 from geoapp.models import PhotoUploaded
 from geoapp.services import photos
 
 router = APIRouter(prefix="/api", tags=["residents"])
 
+UPLOAD_PATH = "/api/photos"
+# Room for the multipart boundaries and part headers around a photo of the largest size.
+MULTIPART_ENVELOPE = 16 * 1024
+
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
 # The uploader's own photo before a planner published it: no shared cache may keep it.
 PRIVATE_CACHE = "private, no-cache"
+
+
+def body_limit(settings: Settings) -> tuple[int, str]:
+    """The upload route's body limit and the message key for a body over it."""
+    return settings.max_photo_bytes + MULTIPART_ENVELOPE, "photo_too_large"
 
 
 @router.post("/photos", status_code=status.HTTP_201_CREATED, response_model=PhotoUploaded)

@@ -124,7 +124,7 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if isinstance(exc, BodyTooLarge):
             return problem(request, 413, exc.key, max=exc.limit, max_mb=megabytes(exc.limit))
-        keys = {404: "not_found", 405: "method_not_allowed"}
+        keys = {400: "request_malformed", 404: "not_found", 405: "method_not_allowed"}
         return problem(request, exc.status_code, keys.get(exc.status_code, "not_found"))
 
     @app.exception_handler(Exception)

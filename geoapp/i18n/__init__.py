@@ -53,5 +53,7 @@ def negotiate(accept_language: str | None, supported: list[str] | tuple[str, ...
 
 
 def megabytes(size: int) -> str:
-    """A byte count as residents read it in a message: 10485760 → "10"."""
-    return f"{size / 2**20:.3g}"
+    """A byte limit as residents read it: whole megabytes, rounded down (10485760 → "10")."""
+    if size >= 2**20:
+        return str(size // 2**20)
+    return f"{size / 2**20:.2g}"

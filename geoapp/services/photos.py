@@ -95,10 +95,7 @@ def encode(data: bytes, max_bytes: int) -> Encoded:
         with Image.open(io.BytesIO(data), formats=_formats()) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise _too_many_pixels()
-            # JPEG can decode at a reduced scale: far less memory and time for big photos.
-            image.draft("RGB", (LONG_EDGE["large"], LONG_EDGE["large"]))
-            image.load()
-            upright = _srgb(ImageOps.exif_transpose(image))
+            upright = _srgb(ImageOps.exif_transpose(_reduced(image)))
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except _DECODE_ERRORS:
@@ -179,10 +176,20 @@ def _formats() -> tuple[str, ...]:
     return ("JPEG", "PNG", "WEBP", "HEIF")
 
 
+def _reduced(image: Image.Image) -> Image.Image:
+    """The decoded image at most as large as the large variant, before any other work."""
+    if image.mode in ("P", "1"):
+        # Palette pixels would be scaled by nearest neighbour; real colours scale smoothly.
+        image = image.convert("RGBA")
+    # JPEG decodes at a reduced scale here (draft), so a big photo costs little memory.
+    image.thumbnail((LONG_EDGE["large"], LONG_EDGE["large"]), Image.Resampling.LANCZOS)
+    return image
+
+
 def _srgb(image: Image.Image) -> Image.Image:
     """RGB pixels in sRGB: transparency onto white, an embedded colour profile applied."""
     profile = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+    if "A" in image.getbands():
         rgba = image.convert("RGBA")
         image = Image.new("RGBA", rgba.size, "white")
         image.alpha_composite(rgba)

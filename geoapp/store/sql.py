@@ -206,7 +206,8 @@ class SqlStore:
                 _change_support(conn, contribution_id, participant_hash, supported, now)
                 return _support_count(conn, contribution_id)
         except IntegrityError:
-            # A concurrent request of the same participant added the row first: one support.
+            # The row came first from a concurrent request of the same participant (or the
+            # contribution is gone): the count as it stands.
             with self._read() as conn:
                 return _support_count(conn, contribution_id)
 

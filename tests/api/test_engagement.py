@@ -1,5 +1,6 @@
 """Residents engage with pins: supports, replies, reports, "Meine Beiträge", the cookie."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from geoapp.store import Store
 from geoapp.store.base import AuditEvent, ConsultationStatus, Moderation, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
 from tests.factories import make_consultation, make_contribution, make_reply
+from tests.live_server import serve
 
 
 def as_new_participant(client: TestClient) -> None:
@@ -340,3 +342,46 @@ def test_no_response_reveals_participant_hash_or_email(app_client, app_store) ->
         assert secret not in response.text
         assert "participant_hash" not in response.text
         assert "erika@example.org" not in response.text
+
+
+def test_concurrent_supports_count_once_per_participant(settings) -> None:
+    app = create_app(settings)
+    with serve(app) as base_url:
+        store: Store = app.state.store
+        pin = make_contribution(store, make_consultation(store))
+        path = f"/api/contributions/{pin.id}/supports"
+
+        async def same_browser_ten_times_then_ten_browsers() -> None:
+            async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+                first = await client.post(path)
+                assert first.status_code == 200
+                same = await asyncio.gather(*(client.post(path) for _ in range(10)))
+                assert {r.json()["support_count"] for r in same} == {1}
+            browsers = [httpx.AsyncClient(base_url=base_url, timeout=60) for _ in range(9)]
+            try:
+                others = await asyncio.gather(*(b.post(path) for b in browsers))
+            finally:
+                await asyncio.gather(*(b.aclose() for b in browsers))
+            assert [r.status_code for r in others] == [200] * 9
+
+        asyncio.run(same_browser_ten_times_then_ten_browsers())
+        assert store.get_contribution(pin.id).support_count == 10
+
+
+def test_openapi_documents_the_engagement_routes(app_client) -> None:
+    spec = app_client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path in (
+        "/api/contributions/{contribution_id}",
+        "/api/contributions/{contribution_id}/supports",
+        "/api/contributions/{contribution_id}/replies",
+        "/api/contributions/{contribution_id}/reports",
+        "/api/replies/{reply_id}/reports",
+        "/api/me/contributions",
+        "/api/photos",
+        "/api/photos/{photo_id}/{variant}.jpg",
+    ):
+        assert path in paths, path
+    assert "photo_id" in paths["/api/photos"]["post"]["description"]
+    create = spec["components"]["schemas"]["ContributionCreate"]["properties"]
+    assert "POST /api/photos" in create["photo_id"]["description"]

@@ -12,10 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import ExifTags, Image, ImageCms
 
+from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store.base import ContributionQuery, Moderation, Status
 from tests.api.test_contributions import assert_problem, body
 from tests.factories import make_consultation
+from tests.live_server import serve
 
 GPS = {
     ExifTags.GPS.GPSLatitudeRef: "N",
@@ -212,6 +214,20 @@ def test_refuses_upload_over_10_mb_and_stores_nothing(app_client, settings) -> N
     assert_nothing_stored(settings)
 
 
+def test_photo_limit_is_a_setting_and_counts_the_file_not_the_envelope(settings) -> None:
+    # A valid JPEG padded with trailing bytes (decoders stop at its end marker) to 1 MiB.
+    photo = camera_jpeg().ljust(2**20, b"\0")
+    settings.max_photo_bytes = 2**20
+    with TestClient(create_app(settings)) as client:
+        assert upload(client, photo).status_code == 201
+        problem = assert_problem(upload(client, photo + b"\0" * 100), 413, "file")
+        assert "höchstens 1 MB" in problem["detail"]
+        far_over = assert_problem(upload(client, photo * 2), 413)
+        assert far_over["detail"] == problem["detail"]
+    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM photos").fetchone() == (1,)
+
+
 def test_json_routes_keep_their_small_limit(app_client, app_store) -> None:
     make_consultation(app_store)
     response = app_client.post(
@@ -289,3 +305,35 @@ def test_original_upload_is_never_kept(app_client, settings) -> None:
     files = [p for p in Path(settings.uploads_dir).rglob("*") if p.is_file()]
     assert sorted(p.name for p in files) == ["large.jpg", "thumb.jpg"]
     assert all(p.read_bytes() != original and b"Exif" not in p.read_bytes() for p in files)
+
+
+def test_streamed_upload_without_length_is_cut_off_at_the_limit(settings) -> None:
+    def multipart_of_11_mb():
+        yield (
+            b'--grenze\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+            b"Content-Type: image/jpeg\r\n\r\n"
+        )
+        for _ in range(11):
+            yield b"\0" * 2**20
+        yield b"\r\n--grenze--\r\n"
+
+    app = create_app(settings)
+    with serve(app) as base_url:
+        response = httpx.post(
+            f"{base_url}/api/photos",
+            content=multipart_of_11_mb(),
+            headers={"content-type": "multipart/form-data; boundary=grenze"},
+            timeout=60,
+        )
+    assert "10 MB" in assert_problem(response, 413)["detail"]
+    assert_nothing_stored(settings)
+
+
+def test_malformed_multipart_gets_a_readable_refusal(app_client, settings) -> None:
+    response = app_client.post(
+        "/api/photos",
+        content=b"\0" * 100,
+        headers={"content-type": "multipart/form-data; boundary=grenze"},
+    )
+    assert "nicht gelesen werden" in assert_problem(response, 400)["detail"]
+    assert_nothing_stored(settings)
