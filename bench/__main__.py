@@ -78,7 +78,8 @@ def _fill(store: Store, n: int) -> float:
                     updated_at=now,
                 )
                 for i in range(start, min(start + BATCH, n))
-            ]
+            ],
+            [],
         )
     return time.perf_counter() - started
 

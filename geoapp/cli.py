@@ -1,4 +1,5 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner …`, `report`, `import`, `export`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`,
+`export`."""
 
 import argparse
 import getpass
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     imported.add_argument("file", type=Path)
     imported.add_argument("--source", choices=[s.value for s in ImportSource], default="import")
     imported.add_argument("--dry-run", action="store_true", help="only show what would happen")
+
     export = commands.add_parser(
         "export", help="write a consultation's pins to a GIS/CAD/table file or the package"
     )
@@ -192,8 +194,6 @@ def _export(args: argparse.Namespace) -> None:
     import shutil
     import tempfile
 
-    from tqdm import tqdm
-
     from geoapp import geo
     from geoapp.services import export_package, exports
     from geoapp.store.photos import FileSystemPhotoStorage
@@ -208,19 +208,21 @@ def _export(args: argparse.Namespace) -> None:
     with _store() as (store, settings):
         consultation = exports.planner_consultation(store, args.slug)
         total = exports.count(store, consultation, filters)
-        # The bar shows itself only on a terminal, so scripts and logs stay clean.
-        with (
-            tqdm(total=total, unit=" Beiträge", file=sys.stderr, disable=None) as bar,
-            tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder,
-        ):
+        done = 0
+
+        def progress(more: int) -> None:
+            nonlocal done
+            done += more
+            _progress_bar(done, total)
+
+        with tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder:
             if args.package:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
                 photos = FileSystemPhotoStorage(settings.uploads_dir)
                 made = export_package.build(
-                    store, photos, args.slug, filters, licence, Path(folder), bar.update
+                    store, photos, args.slug, filters, licence, Path(folder), progress
                 )
             else:
-                separator = {"comma": ",", "semicolon": ";"}[args.separator]
                 made = exports.export_file(
                     store,
                     args.slug,
@@ -228,8 +230,8 @@ def _export(args: argparse.Namespace) -> None:
                     epsg,
                     filters,
                     Path(folder),
-                    separator=separator,
-                    progress=bar.update,
+                    separator={"comma": ",", "semicolon": ";"}[args.separator],
+                    progress=progress,
                 )
             shutil.move(made.path, args.output)
     print(f"{total} Beiträge → {args.output}")

@@ -26,14 +26,10 @@ from geoapp.errors import (
 from geoapp.i18n import megabytes, negotiate, translate
 from geoapp.models import NAME_MAX, TEXT_MAX
 from geoapp.services.export_formats import Format
-from geoapp.store.base import Status
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-
-EXPORT_FORMATS = [str(f) for f in Format]
-STATUSES = [str(s) for s in Status]
 
 STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -59,8 +55,7 @@ VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
     ("photo_alt", "string_too_long"): ("photo_alt_too_long", {}),
     ("note", "string_too_long"): ("note_too_long", {}),
     ("reason", None): ("report_reason_invalid", {}),
-    ("format", None): ("export_format_unknown", {"formats": ", ".join(EXPORT_FORMATS)}),
-    ("status", None): ("export_status_unknown", {"statuses": ", ".join(STATUSES)}),
+    ("format", None): ("export_format_unknown", {"formats": ", ".join(f for f in Format)}),
 }
 
 

@@ -18,8 +18,12 @@ import pyogrio
 import shapely
 
 from geoapp import geo
-from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, PERIMETER_COLUMNS, REPLY_COLUMNS
-from geoapp.services.export_columns import short_names as _short_names
+from geoapp.services.export_columns import (
+    CONTRIBUTION_COLUMNS,
+    PERIMETER_COLUMNS,
+    REPLY_COLUMNS,
+    short_names,
+)
 
 ETRS89_UTM32 = 25832
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -124,7 +128,7 @@ def write_shapefile_zip(tables: Tables, epsg: int, path: Path) -> None:
         for name, frame, columns in layers:
             suffix = ".shp" if isinstance(frame, gpd.GeoDataFrame) else ".dbf"
             pyogrio.write_dataframe(
-                frame.rename(columns=_short_names(columns)),
+                frame.rename(columns=short_names(columns)),
                 folder / f"{name}{suffix}",
                 driver="ESRI Shapefile",
                 layer_options={"ENCODING": "UTF-8"},

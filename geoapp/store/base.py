@@ -255,12 +255,6 @@ class Store(Protocol):
 
     def add_contribution(self, contribution: Contribution) -> None: ...
 
-    def add_contributions(
-        self, batch: Sequence[Contribution], events: Sequence[AuditEvent] = ()
-    ) -> None:
-        """Add many contributions and their audit events in one transaction (imports, entries)."""
-        ...
-
     def get_contribution(self, contribution_id: str) -> Contribution | None: ...
 
     def list_contributions(self, query: ContributionQuery) -> list[Contribution]: ...
@@ -337,6 +331,10 @@ class Store(Protocol):
 
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
+        ...
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        """Add pins and their audit events in one transaction (planner entries, imports)."""
         ...
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:

@@ -521,29 +521,3 @@ def test_open_data_flag_round_trips(store: Store) -> None:
     make_consultation(store, slug="zu", open_data=False)
     assert store.get_consultation("offen").open_data is True
     assert store.get_consultation("zu").open_data is False
-
-
-def test_many_contributions_added_at_once_are_listed_and_indexed(store: Store) -> None:
-    consultation = make_consultation(store)
-    now = datetime.now(UTC)
-    batch = [
-        Contribution(
-            id=str(uuid.uuid4()),
-            consultation_id=consultation.id,
-            geometry={"type": "Point", "coordinates": [7.709 + i * 0.001, 51.5778]},
-            category="sitzen-aufenthalt",
-            text=f"Beitrag {i}",
-            status=Status.PUBLISHED,
-            created_at=now - timedelta(minutes=i),
-            updated_at=now,
-        )
-        for i in range(3)
-    ]
-    store.add_contributions(batch)
-    store.add_contributions([])
-    listed = store.list_contributions(ContributionQuery(consultation_id=consultation.id))
-    assert [c.id for c in listed] == [c.id for c in batch]
-    west = ContributionQuery(
-        consultation_id=consultation.id, bbox=BBox(7.7085, 51.57, 7.7095, 51.58)
-    )
-    assert [c.id for c in store.list_contributions(west)] == [batch[0].id]

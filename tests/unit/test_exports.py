@@ -289,7 +289,8 @@ def test_ten_thousand_pins_export_to_every_format(store, tmp_path) -> None:
                 updated_at=now,
             )
             for i in range(10_000)
-        ]
+        ],
+        [],
     )
     expected = store.count_contributions(ContributionQuery(consultation_id=consultation.id))
     for fmt in (Format.GPKG, Format.CSV, Format.GEOJSON):
@@ -302,3 +303,10 @@ def test_docs_show_the_column_dictionary_the_exports_use() -> None:
     for columns in (CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, REPLY_COLUMNS):
         for language in ("de", "en"):
             assert markdown_table(columns, language) in docs
+
+
+def test_geojson_rounds_to_seven_decimals(store, tmp_path) -> None:
+    consultation = make_consultation(store)
+    make_contribution(store, consultation, coordinates=[7.712812345678, 51.577812345678])
+    collection = json.loads(export(store, tmp_path, Format.GEOJSON).read_text(encoding="utf-8"))
+    assert collection["features"][0]["geometry"]["coordinates"] == [7.7128123, 51.5778123]
