@@ -304,3 +304,37 @@ def test_workspace_reflows_at_320_pixels(page: Page, live_app: LiveApp) -> None:
     for view in ["Moderation", "Beteiligung bearbeiten", "Eintragen und Import", "Export"]:
         open_view(page, view)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, view
+
+
+def test_edit_keeps_the_original_in_the_audit_trail_and_erasure_removes_the_email(
+    page: Page, live_app: LiveApp
+) -> None:
+    pin = pending_pin(live_app, "Bank am Spielplatz", contact_email="anwohner@example.org")
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    item = queue_item(page, "Bank am Spielplatz")
+    expect(item).to_contain_text("anwohner@example.org")
+    item.get_by_role("button", name="Bearbeiten").click()
+    dialog = page.get_by_role("dialog", name="Beitrag bearbeiten")
+    dialog.get_by_label("Text des Beitrags").fill("Eine Bank am Spielplatz")
+    dialog.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#announcer")).to_have_text("Gespeichert.")
+    assert live_app.store.get_contribution(pin.id).text == "Eine Bank am Spielplatz"
+
+    history = queue_item(page, "Eine Bank am Spielplatz").get_by_role("button", name="Verlauf")
+    history.click()
+    trail = page.get_by_role("dialog", name="Verlauf")
+    expect(trail).to_contain_text("Bearbeitet durch anna")
+    expect(trail).to_contain_text("Text: Bank am Spielplatz → Eine Bank am Spielplatz")
+    trail.get_by_role("button", name="Schließen").click()
+    expect(history).to_be_focused()
+
+    queue_item(page, "Eine Bank am Spielplatz").get_by_role(
+        "button", name="Persönliche Daten löschen"
+    ).click()
+    page.get_by_role("dialog", name="Persönliche Daten löschen?").get_by_role(
+        "button", name="Endgültig löschen"
+    ).click()
+    expect(page.locator("#announcer")).to_have_text("Die persönlichen Daten sind gelöscht.")
+    expect(queue_item(page, "Eine Bank am Spielplatz")).not_to_contain_text("anwohner@")
+    assert live_app.store.get_contribution(pin.id).contact_email is None

@@ -2,7 +2,7 @@
 
 import { getJSON, patchJSON, postJSON } from '../api.js';
 import { announce, el } from '../dom.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, language, t } from '../i18n.js';
 import { runDialog } from './dialogs.js';
 import { clearError, problemText, showError } from './feedback.js';
 import { pinMap } from './plannermap.js';
@@ -86,9 +86,7 @@ function replyEntry(item) {
 }
 
 function reasonLabel(reason) {
-  const key = `planner_reason_${reason}`;
-  const label = t(key);
-  return label === key ? reason : label;
+  return known(`planner_reason_${reason}`, reason);
 }
 
 async function load() {
@@ -211,16 +209,46 @@ async function erase(item, opener) {
   await reloadAfter('queue-list', item.id);
 }
 
+/** A catalog text for `key`, or `fallback` when the catalog has none (a code we do not know). */
+function known(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
+}
+
+const VALUE_KEYS = {
+  status: (v) => `planner_status_${v}`,
+  status_reason: (v) => `planner_reason_${v}`,
+  source: (v) => `planner_source_${v}`,
+  response_status: (v) => `planner_response_${v}`,
+};
+
+/** Date and time in Heeren, for the audit trail where the order within a day matters. */
+function moment(iso) {
+  return new Intl.DateTimeFormat(language(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+}
+
+function auditValue(field, value) {
+  if (value === null || value === undefined || value === '') return '–';
+  if (value.type === 'Point') return value.coordinates.map((c) => c.toFixed(6)).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return VALUE_KEYS[field] ? known(VALUE_KEYS[field](value), String(value)) : String(value);
+}
+
 function change(field, [before, after]) {
-  const show = (value) => (value === null || value === undefined || value === '' ? '–' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-  return el('li', {}, t('planner_audit_change', { field, before: show(before), after: show(after) }));
+  return el('li', {}, t('planner_audit_change', {
+    field: known(`planner_audit_field_${field}`, field),
+    before: auditValue(field, before),
+    after: auditValue(field, after),
+  }));
 }
 
 async function showAudit(kind, id, opener) {
   const events = await getJSON(`/api/planner/${kind}/${id}/audit`);
   $('audit-list').replaceChildren(...events.map((event) =>
     el('li', { className: 'audit-entry' },
-      el('p', { className: 'list-category' }, t('planner_audit_event', { actor: event.actor, action: event.action, date: formatDate(event.created_at) })),
+      el('p', { className: 'list-category' }, t('planner_audit_event', {
+        actor: event.actor, action: known(`planner_action_${event.action}`, event.action), date: moment(event.created_at),
+      })),
       el('ul', {}, ...Object.entries(event.changes).map(([field, values]) => change(field, values))))));
   if (!events.length) $('audit-list').replaceChildren(el('li', {}, t('planner_audit_empty')));
   await runDialog($('audit-dialog'), opener);
