@@ -4,16 +4,15 @@ import { contributionsPath, getJSON, setLanguage } from './api.js';
 import { closeForm, openForm, setupForm } from './contribute.js';
 import { fillDetail } from './detail.js';
 import { announce, el } from './dom.js';
-import { formatDate, initialLanguage, language, t, useLanguage } from './i18n.js';
+import {
+  ENDONYMS, formatDate, initialLanguage, language, t, useLanguage,
+} from './i18n.js';
 import * as mapView from './map.js';
 import { showMine } from './mine.js';
 import {
   allCategories, category, describe, listEntry, listMeta, pinLabel, popupContent, setCategories,
 } from './pins.js';
 
-const ENDONYMS = {
-  de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
-};
 const $ = (id) => document.getElementById(id);
 const state = { consultations: [], consultation: null, hidden: new Set(), features: [] };
 const PREFERENCES = { contrast: 'geoapp.contrast' };

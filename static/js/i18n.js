@@ -1,6 +1,10 @@
 // UI text: every string comes from static/i18n/<lang>.json; German is the source and fallback.
 
 const RTL = new Set(['ar']);
+/** Each language named in itself, for the language choosers. */
+export const ENDONYMS = {
+  de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
+};
 const STORAGE_KEY = 'geoapp.language';
 let current = 'de';
 let catalog = {};

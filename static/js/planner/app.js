@@ -2,7 +2,9 @@
 
 import { getJSON, setLanguage } from '../api.js';
 import { announce, el } from '../dom.js';
-import { initialLanguage, language, t, useLanguage } from '../i18n.js';
+import {
+  ENDONYMS, initialLanguage, language, t, useLanguage,
+} from '../i18n.js';
 import * as consultationView from './consultations.js';
 import * as entries from './imports.js';
 import * as exportsView from './exports.js';
@@ -13,9 +15,6 @@ import { currentSession, forgetSession, setupSignIn, signOut } from './session.j
 import { localText, state } from './state.js';
 import * as statistics from './statistics.js';
 
-const ENDONYMS = {
-  de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
-};
 const $ = (id) => document.getElementById(id);
 const VIEWS = { queue, consultation: consultationView, entries, statistics, exports: exportsView };
 let currentView = 'queue';

@@ -1,11 +1,15 @@
 // Modal dialogs: focus moves in, Escape closes, focus returns to the button that opened it.
 
+import { clearError, showError } from './feedback.js';
+
 /**
- * Show `dialog`; its confirm button runs `onConfirm` (which may throw to keep it open).
- * Resolves with true when confirmed, false when cancelled.
+ * Show `dialog`; its confirm button runs `onConfirm`. A refusal is shown in the dialog's alert
+ * and keeps it open. Resolves with true when confirmed, false when cancelled.
  */
 export function runDialog(dialog, opener, onConfirm) {
   const form = dialog.querySelector('form');
+  const alert = dialog.querySelector('[role=alert]');
+  if (alert) clearError(alert);
   return new Promise((resolve) => {
     let confirmed = false;
     const onSubmit = async (event) => {
@@ -17,7 +21,7 @@ export function runDialog(dialog, opener, onConfirm) {
         confirmed = true;
         dialog.close('confirm');
       } catch (error) {
-        // onConfirm shows the refusal inside the dialog; the dialog stays open to fix it.
+        showError(alert, error);
       } finally {
         event.submitter.disabled = false;
       }

@@ -4,7 +4,7 @@ import { getJSON, patchJSON, postJSON } from '../api.js';
 import { announce, el } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
 import { runDialog } from './dialogs.js';
-import { clearError, problemText, showError } from './feedback.js';
+import { problemText } from './feedback.js';
 import { pinMap } from './plannermap.js';
 import { categoryOf, state, statusLabel } from './state.js';
 
@@ -137,17 +137,11 @@ async function decide(kind, item, status, opener) {
   $('decision-text').textContent = item.text;
   $('decision-response-field').hidden = kind !== 'contributions';
   $('decision-form').reset();
-  clearError($('decision-error'));
   const confirmed = await runDialog($('decision-dialog'), opener, async () => {
     const body = { status, reason: $('decision-reason').value };
     const response = $('decision-response').value.trim();
     if (response && kind === 'contributions') body.response = response;
-    try {
-      await postJSON(path, body);
-    } catch (error) {
-      showError($('decision-error'), error);
-      throw error;
-    }
+    await postJSON(path, body);
   });
   if (!confirmed) return;
   announce(t(words.done));
@@ -162,7 +156,6 @@ function fillCategories(select, selected) {
 
 async function edit(item, opener) {
   $('edit-form').reset();
-  clearError($('edit-error'));
   fillCategories($('edit-category'), item.category);
   $('edit-text').value = item.text;
   const [lon, lat] = item.geometry?.coordinates || ['', ''];
@@ -182,12 +175,7 @@ async function edit(item, opener) {
     if ($('edit-response-status').value && $('edit-response-status').value !== item.response_status) {
       body.response_status = $('edit-response-status').value;
     }
-    try {
-      await patchJSON(`/api/planner/contributions/${item.id}`, body);
-    } catch (error) {
-      showError($('edit-error'), error);
-      throw error;
-    }
+    await patchJSON(`/api/planner/contributions/${item.id}`, body);
   });
   if (!confirmed) return;
   announce(t('planner_saved'));
@@ -195,15 +183,8 @@ async function edit(item, opener) {
 }
 
 async function erase(item, opener) {
-  clearError($('erase-error'));
-  const confirmed = await runDialog($('erase-dialog'), opener, async () => {
-    try {
-      await postJSON(`/api/planner/contributions/${item.id}/erasure`);
-    } catch (error) {
-      showError($('erase-error'), error);
-      throw error;
-    }
-  });
+  const confirmed = await runDialog($('erase-dialog'), opener,
+    () => postJSON(`/api/planner/contributions/${item.id}/erasure`));
   if (!confirmed) return;
   announce(t('planner_erased_done'));
   await reloadAfter('queue-list', item.id);
