@@ -93,9 +93,9 @@ def test_contribution_without_a_place_appears_in_the_list(page: Page, live_app: 
     assert newest(live_app).geometry is None
     entry = page.locator("#contribution-list > li", has_text="mehr Angebote für Jugendliche")
     expect(entry).to_contain_text("ohne Ort")
-    entry.get_by_role("button").click()
+    entry.locator(".list-button").click()
     expect(entry.locator(".list-detail")).to_contain_text("mehr Angebote für Jugendliche")
-    expect(entry.get_by_role("button")).to_have_attribute("aria-expanded", "true")
+    expect(entry.locator(".list-button")).to_have_attribute("aria-expanded", "true")
 
 
 def test_markers_have_names_and_open_with_the_keyboard(page: Page, live_app: LiveApp) -> None:
