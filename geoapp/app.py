@@ -11,8 +11,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
-from geoapp.api import engagement, photos, problems, public, reference
+from geoapp.api import (
+    engagement,
+    photos,
+    planner,
+    planner_consultations,
+    problems,
+    public,
+    reference,
+)
 from geoapp.api.limits import BodySizeLimit
+from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.services import demo
@@ -56,16 +65,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
+    uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
     app.add_middleware(
         BodySizeLimit,
         limit=settings.max_body_bytes,
-        path_limits={photos.UPLOAD_PATH: photos.body_limit(settings)},
+        path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
     problems.install(app)
     app.include_router(public.router)
     app.include_router(engagement.router)
     app.include_router(photos.router)
     app.include_router(reference.router)
+    app.include_router(planner.signin_router)
+    app.include_router(planner.router)
+    app.include_router(planner_consultations.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

@@ -1,10 +1,23 @@
-"""Command line: `geoapp serve`, `geoapp seed-demo`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`."""
 
 import argparse
+import getpass
 import logging
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
 from geoapp.config import Settings
+from geoapp.errors import DomainError
+from geoapp.i18n import translate
+from geoapp.models import ImportSource
+from geoapp.store import Store
+from geoapp.store.base import PlannerRole
+
+PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,12 +32,44 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("seed-demo", help="add the Heeren-Werve demo consultations")
 
+    planner = commands.add_parser("planner", help="planner accounts")
+    planner_commands = planner.add_subparsers(dest="planner_command", required=True)
+    add = planner_commands.add_parser(
+        "add", help=f"create an account (password from a prompt or ${PASSWORD_ENV})"
+    )
+    add.add_argument("name")
+    add.add_argument("--role", choices=[r.value for r in PlannerRole], required=True)
+    passwd = planner_commands.add_parser("passwd", help="set a new password; ends its sessions")
+    passwd.add_argument("name")
+    planner_commands.add_parser("list", help="list the accounts")
+
+    report = commands.add_parser("report", help="write the report map (one offline HTML file)")
+    report.add_argument("slug")
+    report.add_argument("-o", "--output", type=Path, required=True)
+    report.add_argument("--language", default="de")
+
+    imported = commands.add_parser(
+        "import", help="import pins from CSV (lon/lat or E/N EPSG:25832), GeoJSON, GeoPackage"
+    )
+    imported.add_argument("slug")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--source", choices=[s.value for s in ImportSource], default="import")
+    imported.add_argument("--dry-run", action="store_true", help="only show what would happen")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "serve":
-        _serve(args)
-    elif args.command == "seed-demo":
-        _seed_demo()
+    handlers: dict[str, Callable[[argparse.Namespace], None]] = {
+        "serve": _serve,
+        "seed-demo": _seed_demo,
+        "planner": _planner,
+        "report": _report,
+        "import": _import,
+    }
+    try:
+        handlers[args.command](args)
+    except DomainError as error:
+        print(translate(error.key, "de", **error.params), file=sys.stderr)
+        sys.exit(1)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -42,15 +87,85 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
-def _seed_demo() -> None:
-    from geoapp.services import demo
+@contextmanager
+def _store() -> Iterator[tuple[Store, Settings]]:
     from geoapp.store import open_store
 
     settings = Settings()
     store = open_store(settings.effective_database_url)
     try:
-        added = demo.seed(store, settings.reference_dir)
+        yield store, settings
     finally:
         store.close()
+
+
+def _seed_demo(_args: argparse.Namespace) -> None:
+    from geoapp.services import demo
+
+    with _store() as (store, settings):
+        added = demo.seed(store, settings.reference_dir)
     print(f"{added} demo consultation(s) added to {settings.effective_database_url}")
-    sys.exit(0)
+
+
+def _planner(args: argparse.Namespace) -> None:
+    from geoapp.services import planners
+
+    with _store() as (store, _settings):
+        if args.planner_command == "add":
+            password = _new_password()
+            planners.add(store, args.name, password, PlannerRole(args.role), datetime.now(UTC))
+            print(f"planner {args.name.strip().lower()} ({args.role}) added")
+        elif args.planner_command == "passwd":
+            planners.change_password(store, args.name, _new_password())
+            print(f"password of {args.name.strip().lower()} changed; its sessions ended")
+        else:
+            for p in store.list_planners():
+                state = " (disabled)" if p.disabled else ""
+                print(f"{p.username}\t{p.role}\t{p.created_at:%Y-%m-%d}{state}")
+
+
+def _new_password() -> str:
+    """From $GEOAPP_PLANNER_PASSWORD (scripts), else asked twice without echo."""
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    first = getpass.getpass("Passwort: ")
+    if first != getpass.getpass("Passwort wiederholen: "):
+        print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
+        sys.exit(1)
+    return first
+
+
+def _report(args: argparse.Namespace) -> None:
+    from geoapp.services import report_map
+
+    with _store() as (store, settings):
+        document = report_map.build(store, args.slug, settings, args.language)
+    args.output.write_text(document, encoding="utf-8")
+    print(f"report map written to {args.output}")
+
+
+def _import(args: argparse.Namespace) -> None:
+    from geoapp.services import imports
+    from geoapp.store.base import Source
+
+    with _store() as (store, _settings):
+        plan = imports.plan(
+            store, args.slug, args.file.read_bytes(), args.file.name, Source(args.source), "de"
+        )
+        for refused in plan.refused:
+            print(f"Zeile {refused.row}: {refused.reason}", file=sys.stderr)
+        if args.dry_run:
+            print(f"{len(plan.accepted)} would be created, {len(plan.refused)} refused")
+            return
+        actor = f"cli:{getpass.getuser()}"
+        result = imports.run(store, plan, actor, datetime.now(UTC), _progress_bar)
+    print(f"{result.created} created, {len(result.refused)} refused")
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, redrawn in place."""
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)

@@ -36,7 +36,20 @@ class Settings(BaseSettings):
         default=3, ge=1, description="Reports by this many participants hide a pin or reply."
     )
     cookie_secure: bool = Field(
-        default=False, description="Send the participant cookie over HTTPS only (behind TLS)."
+        default=False,
+        description="Send the participant and planner cookies over HTTPS only (behind TLS).",
+    )
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Largest file upload (perimeter, import)."
+    )
+    planner_session_minutes: int = Field(
+        default=8 * 60, description="A planner's sign-in lasts this long, then ends."
+    )
+    signin_free_failures: int = Field(
+        default=5, description="Failed sign-ins per username before each try has to wait."
+    )
+    signin_max_wait_seconds: int = Field(
+        default=15 * 60, description="Longest wait between tries after many failed sign-ins."
     )
 
     @property

@@ -34,3 +34,19 @@ class TooLarge(DomainError):
 
 class UnsupportedMedia(DomainError):
     """An upload is not a file type we can read."""
+
+
+class NotSignedIn(DomainError):
+    """The caller has to sign in as a planner first (or the sign-in failed)."""
+
+
+class NotPermitted(DomainError):
+    """Signed in, but not allowed to do this (role, missing CSRF token)."""
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed tries; the next one is possible after `retry_after` seconds."""
+
+    def __init__(self, key: str, retry_after: int, **params: Any) -> None:
+        super().__init__(key, retry_after=retry_after, **params)
+        self.retry_after = retry_after

@@ -8,6 +8,8 @@ import math
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import pyproj
 import shapely
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
@@ -69,3 +71,69 @@ def _prepared(geometry_json: str) -> BaseGeometry:
     shape = shapely.geometry.shape(json.loads(geometry_json))
     shapely.prepare(shape)
     return shape
+
+
+WGS84 = pyproj.CRS.from_epsg(4326)
+PERIMETER_TYPES = ("Polygon", "MultiPolygon")
+
+
+def transform(geometry: BaseGeometry, source: Any, target: Any = WGS84) -> BaseGeometry:
+    """`geometry` from CRS `source` to CRS `target` (anything pyproj accepts), x/y order kept.
+
+    The one place where coordinates change CRS: imports, uploads and exports all come here.
+    """
+    transformer = _transformer(
+        pyproj.CRS.from_user_input(source), pyproj.CRS.from_user_input(target)
+    )
+    if transformer is None:
+        return geometry
+
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, apply)
+
+
+def to_wgs84(geometry: BaseGeometry, crs: Any) -> BaseGeometry:
+    """`geometry` from `crs` to WGS84 longitude/latitude."""
+    return transform(geometry, crs, WGS84)
+
+
+@lru_cache(maxsize=16)
+def _transformer(source: pyproj.CRS, target: pyproj.CRS) -> pyproj.Transformer | None:
+    if source.equals(target, ignore_axis_order=True):
+        return None
+    # always_xy: GeoJSON order (lon, lat / east, north) whatever axis order the CRS declares.
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+
+
+def parse_perimeter(value: Any) -> dict[str, Any]:
+    """One valid WGS84 (Multi)Polygon from a geometry, Feature or one-feature collection."""
+    if isinstance(value, dict) and value.get("type") == "FeatureCollection":
+        features = value.get("features") or []
+        if len(features) != 1:
+            raise InvalidInput("perimeter_feature_count", field="perimeter", count=len(features))
+        value = features[0]
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    try:
+        shape = shapely.geometry.shape(value)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, shapely.GEOSException):
+        raise InvalidInput("perimeter_malformed", field="perimeter") from None
+    return perimeter_from_shape(shape)
+
+
+def perimeter_from_shape(shape: BaseGeometry) -> dict[str, Any]:
+    """The shape as a perimeter GeoJSON geometry, or InvalidInput saying what is wrong."""
+    if shape.geom_type not in PERIMETER_TYPES:
+        raise InvalidInput("perimeter_not_polygon", field="perimeter", type=shape.geom_type)
+    if shape.is_empty:
+        raise InvalidInput("perimeter_malformed", field="perimeter")
+    min_x, min_y, max_x, max_y = shape.bounds
+    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
+        raise InvalidInput("perimeter_not_wgs84", field="perimeter")
+    if not shape.is_valid:
+        reason = shapely.is_valid_reason(shape)
+        raise InvalidInput("perimeter_invalid", field="perimeter", reason=reason)
+    return json.loads(shapely.to_geojson(shape))

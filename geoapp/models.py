@@ -5,11 +5,21 @@ into a public response by accident.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from geoapp.store.base import ConsultationStatus, Moderation, ReportReason, Status, TargetKind
+from geoapp.store.base import (
+    ConsultationStatus,
+    Moderation,
+    PlannerRole,
+    ReportReason,
+    ResponseStatus,
+    Source,
+    Status,
+    TargetKind,
+)
 
 TEXT_MAX = 2000
 NAME_MAX = 80
@@ -118,6 +128,12 @@ class ContributionPublic(BaseModel):
     status: Status
     reply_count: int = Field(default=0, description="Published replies.")
     photo: PhotoPublic | None = None
+    planner_response: str | None = Field(
+        default=None, description="The planners' public answer, shown under the pin."
+    )
+    response_status: ResponseStatus | None = Field(
+        default=None, description="Where the pin stands, e.g. 'planned' (wird umgesetzt)."
+    )
 
 
 class ReplyCreate(BaseModel):
@@ -173,7 +189,6 @@ class MyContribution(ContributionPublic):
     """One of the participant's own pins, with the planners' public answer when there is one."""
 
     status_reason: str | None
-    planner_response: str | None
 
 
 class MyReply(ReplyPublic):
@@ -219,3 +234,260 @@ class NearestPlace(BaseModel):
     label_en: str
     distance_m: int
     bearing: int = Field(description="Degrees clockwise from north, from the place to the point.")
+
+
+class SignIn(BaseModel):
+    """A planner's sign-in form."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    password: Annotated[str, StringConstraints(max_length=1000)]
+
+
+class PlannerSessionOut(BaseModel):
+    """Who is signed in, and the token every state-changing request sends as X-CSRF-Token."""
+
+    username: str
+    role: PlannerRole
+    csrf_token: str
+    expires_at: datetime
+
+
+class CategoryIn(BaseModel):
+    """A category as planners define it: key, label per language, colour (#rrggbb)."""
+
+    key: str = Field(examples=["sitzen-aufenthalt"])
+    label: dict[str, str] = Field(examples=[{"de": "Sitzen & Aufenthalt", "en": "Seating"}])
+    color: str = Field(examples=["#1f6feb"])
+
+
+class ConsultationCreate(BaseModel):
+    """A new consultation; texts per language with German required."""
+
+    slug: str = Field(description="Lower-case letters, digits and hyphens; part of the URL.")
+    title: dict[str, str]
+    description: dict[str, str] = Field(default_factory=dict)
+    question: dict[str, str]
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    status: ConsultationStatus = ConsultationStatus.DRAFT
+    moderation: Moderation = Moderation.PRE
+    allow_replies: bool = True
+    allow_photos: bool = True
+    categories: list[CategoryIn]
+    perimeter: dict[str, Any] = Field(
+        description="GeoJSON (Multi)Polygon in WGS84: a geometry, a Feature or a collection of one."
+    )
+
+
+class ConsultationUpdate(BaseModel):
+    """The fields to change; the rest stay as they are. `status` opens, closes or archives."""
+
+    title: dict[str, str] | None = None
+    description: dict[str, str] | None = None
+    question: dict[str, str] | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    status: ConsultationStatus | None = None
+    moderation: Moderation | None = None
+    allow_replies: bool | None = None
+    allow_photos: bool | None = None
+    categories: list[CategoryIn] | None = None
+    perimeter: dict[str, Any] | None = None
+
+
+class ConsultationForPlanner(BaseModel):
+    """A consultation with every language's texts, as the planner workspace edits it."""
+
+    slug: str
+    title: dict[str, str]
+    description: dict[str, str]
+    question: dict[str, str]
+    status: ConsultationStatus
+    opens_at: datetime
+    closes_at: datetime
+    moderation: Moderation
+    allow_replies: bool
+    allow_photos: bool
+    categories: list[CategoryIn]
+    perimeter: dict[str, Any]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class EntrySource(StrEnum):
+    """Where a pin entered by a planner came from."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+
+
+class ImportSource(StrEnum):
+    """Where imported pins came from; `import` when nothing more is known."""
+
+    OFFICE = "office"
+    WORKSHOP = "workshop"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
+class ContributionEntry(BaseModel):
+    """A pin a planner enters for a resident (office visit, workshop, paper card)."""
+
+    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    category: str
+    text: Text
+    author_name: Name | None = None
+    contact_email: EmailStr | None = None
+    source: EntrySource
+
+
+class ImportRow(BaseModel):
+    """A pin the import creates (or would create, in a preview)."""
+
+    row: int = Field(description="CSV: the spreadsheet row (header = 1); else the feature number.")
+    category: str
+    text: str
+    author_name: str | None
+    geometry: dict[str, Any]
+
+
+class RefusedRow(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportResult(BaseModel):
+    """What an import creates and every row it leaves out, with the reason."""
+
+    dry_run: bool
+    create: list[ImportRow]
+    refused: list[RefusedRow]
+    created: int = Field(description="Pins created (0 in a preview).")
+
+
+class CountOverTime(BaseModel):
+    period: str = Field(description="ISO week (2026-W47) or date (2026-11-26), Europe/Berlin.")
+    count: int
+    cumulative: int
+
+
+class SupportedContribution(BaseModel):
+    id: str
+    category: str
+    text: str
+    support_count: int
+    created_at: datetime
+
+
+class Statistics(BaseModel):
+    """Counts of one consultation's contributions, every status included unless said otherwise."""
+
+    consultation: str
+    total: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    by_source: dict[str, int]
+    by_week: list[CountOverTime]
+    by_day: list[CountOverTime]
+    most_supported: list[SupportedContribution] = Field(
+        description="The ten published contributions with the most supports."
+    )
+
+
+RESPONSE_MAX = 2000
+
+
+class RejectReason(StrEnum):
+    """Why a planner rejects or hides a contribution or reply (shown to its author)."""
+
+    OFF_TOPIC = "off_topic"
+    OUTSIDE_REMIT = "outside_remit"
+    INSULT = "insult"
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+Response = Annotated[str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX)]
+
+
+class StatusChange(BaseModel):
+    """A moderation decision: publish, reject or hide (with a reason), or restore."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "status": "rejected",
+                "reason": "off_topic",
+                "response": "Danke! Das betrifft den Busfahrplan, bitte fragen Sie die VKU.",
+            }
+        }
+    )
+
+    status: Status
+    reason: RejectReason | None = Field(
+        default=None, description="Required when rejecting or hiding."
+    )
+    response: Response | None = Field(
+        default=None, description="Public answer shown under the pin (contributions only)."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionEdit(BaseModel):
+    """A planner's correction or public answer; only the given fields change."""
+
+    category: str | None = None
+    text: Text | None = None
+    geometry: Any = Field(default=None, description="GeoJSON Point (WGS84).")
+    planner_response: Response | None = Field(
+        default=None, description="Public answer; an empty string removes it."
+    )
+    response_status: ResponseStatus | None = None
+
+
+class ContributionForPlanner(BaseModel):
+    """A contribution with what only planners see: contact e-mail, source, open reports."""
+
+    id: str
+    consultation: str
+    geometry: dict[str, Any] | None
+    category: str
+    text: str
+    author_name: str | None
+    contact_email: str | None
+    language: str
+    source: Source
+    status: Status
+    status_reason: str | None
+    planner_response: str | None
+    response_status: ResponseStatus | None
+    support_count: int
+    reply_count: int
+    has_photo: bool
+    open_reports: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReplyForPlanner(BaseModel):
+    id: str
+    contribution_id: str
+    text: str
+    author_name: str | None
+    language: str
+    status: Status
+    status_reason: str | None
+    open_reports: int
+    created_at: datetime
+
+
+class AuditEventOut(BaseModel):
+    """One entry of the audit trail: `changes` maps a field to [before, after]."""
+
+    actor: str
+    action: str
+    changes: dict[str, Any]
+    created_at: datetime

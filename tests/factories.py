@@ -3,12 +3,17 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from fastapi.testclient import TestClient
+
+from geoapp.services import planners
 from geoapp.store.base import (
     Category,
     Consultation,
     ConsultationStatus,
     Contribution,
     Moderation,
+    Planner,
+    PlannerRole,
     Reply,
     Status,
     Store,
@@ -117,3 +122,29 @@ def make_reply(
     )
     store.add_reply(reply)
     return reply
+
+
+PLANNER_PASSWORD = "ein-langes-geheimes-passwort"
+
+
+def make_planner(
+    store: Store, username: str = "anna", role: PlannerRole = PlannerRole.ADMIN
+) -> Planner:
+    """A planner account with PLANNER_PASSWORD."""
+    return planners.add(store, username, PLANNER_PASSWORD, role, datetime.now(UTC))
+
+
+def sign_in_as(
+    client: TestClient, store: Store, role: PlannerRole = PlannerRole.ADMIN, username: str = ""
+) -> str:
+    """Create a planner, sign `client` in and send its CSRF token from now on; returns it."""
+    username = username or str(role)
+    if store.get_planner(username) is None:
+        make_planner(store, username, role)
+    response = client.post(
+        "/api/planner/session", json={"username": username, "password": PLANNER_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    token = response.json()["csrf_token"]
+    client.headers["X-CSRF-Token"] = token
+    return token

@@ -1,14 +1,17 @@
 """Typed dependencies: a route's signature reads like its contract."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response
 
 from geoapp.config import Settings
-from geoapp.errors import InvalidInput
+from geoapp.errors import InvalidInput, NotPermitted
 from geoapp.i18n import negotiate
-from geoapp.security import participants
-from geoapp.store.base import BBox, Store
+from geoapp.security import participants, planner_sessions
+from geoapp.services import planners
+from geoapp.services.planners import SignedIn
+from geoapp.store.base import BBox, PlannerRole, Store
 from geoapp.store.photos import PhotoStorage
 
 
@@ -87,3 +90,36 @@ ParticipantDep = Annotated[str, Depends(get_participant)]
 """The participant's token hash (state-changing routes; sets the cookie on first use)."""
 OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)]
 """The participant's token hash, or None when the browser has no token yet."""
+
+
+def get_signed_in(request: Request, store: StoreDep) -> SignedIn:
+    """The signed-in planner (401 problem otherwise)."""
+    token = request.cookies.get(planner_sessions.COOKIE)
+    return planners.session_of(store, token, datetime.now(UTC))
+
+
+PlannerDep = Annotated[SignedIn, Depends(get_signed_in)]
+
+
+def get_admin(signed_in: PlannerDep) -> SignedIn:
+    """The signed-in planner if an admin (403 problem for moderators)."""
+    if signed_in.planner.role != PlannerRole.ADMIN:
+        raise NotPermitted("admin_only")
+    return signed_in
+
+
+AdminDep = Annotated[SignedIn, Depends(get_admin)]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_planner(
+    request: Request,
+    signed_in: PlannerDep,
+    csrf_token: Annotated[str | None, Header(alias=planner_sessions.CSRF_HEADER)] = None,
+) -> None:
+    """Guard of every planner route: a session, and the CSRF token when it changes state."""
+    if request.method in SAFE_METHODS:
+        return
+    if not planner_sessions.csrf_matches(signed_in.session.csrf_token, csrf_token):
+        raise NotPermitted("csrf")

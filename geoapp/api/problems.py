@@ -17,7 +17,10 @@ from geoapp.errors import (
     InvalidInput,
     NotAllowedNow,
     NotFound,
+    NotPermitted,
+    NotSignedIn,
     TooLarge,
+    TooManyAttempts,
     UnsupportedMedia,
 )
 from geoapp.i18n import megabytes, negotiate, translate
@@ -33,6 +36,9 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotAllowedNow: 409,
     TooLarge: 413,
     UnsupportedMedia: 415,
+    NotSignedIn: 401,
+    NotPermitted: 403,
+    TooManyAttempts: 429,
 }
 
 # (field, pydantic error type) → message key; None as type matches any type for that field.
@@ -68,6 +74,7 @@ def problem(
     status: int,
     key: str,
     errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
     **params: Any,
 ) -> JSONResponse:
     """A problem+json response whose detail is message `key` in the request's language."""
@@ -81,7 +88,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -94,7 +101,10 @@ def install(app: FastAPI) -> None:
         errors = None
         if exc.field:
             errors = [{"field": exc.field, "message": translate(exc.key, language, **exc.params)}]
-        return problem(request, status, exc.key, errors, **exc.params)
+        headers = None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return problem(request, status, exc.key, errors, headers, **exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,6 +15,7 @@ from geoapp.store.base import (
     Consultation,
     Contribution,
     ContributionQuery,
+    Geometry,
     Moderation,
     Status,
     Store,
@@ -33,8 +34,7 @@ def create(
     now = now or datetime.now(UTC)
     consultation = get_public(store, slug)
     require_accepting(consultation, now)
-    if data.category not in {cat.key for cat in consultation.categories}:
-        raise InvalidInput("category_unknown", field="category", category=data.category)
+    require_category(consultation, data.category)
     location = _location(data, consultation)
     if data.photo_id is not None:
         photos.require_attachable(store, data.photo_id, participant_hash, consultation)
@@ -58,17 +58,28 @@ def create(
     return to_public(contribution, consultation)
 
 
-def _location(data: ContributionCreate, consultation: Consultation) -> dict[str, Any] | None:
-    """The pin's point, checked against the perimeter; None for a contribution "ohne Ort"."""
+def require_category(consultation: Consultation, category: str) -> None:
+    """Refuse a category key the consultation does not have."""
+    if category not in {cat.key for cat in consultation.categories}:
+        raise InvalidInput("category_unknown", field="category", category=category)
+
+
+def located(consultation: Consultation, geometry: Any) -> Geometry:
+    """A clean GeoJSON Point from client input, refused unless inside the perimeter."""
+    location = geo.parse_location(geometry)
+    geo.require_inside(location, consultation.perimeter)
+    return location
+
+
+def _location(data: ContributionCreate, consultation: Consultation) -> Geometry | None:
+    """The resident's point, checked against the perimeter; None for a contribution "ohne Ort"."""
     if data.without_location:
         if data.geometry is not None:
             raise InvalidInput("geometry_with_without_location", field="geometry")
         return None
     if data.geometry is None:
         raise InvalidInput("geometry_missing", field="geometry")
-    location = geo.parse_location(data.geometry)
-    geo.require_inside(location, consultation.perimeter)
-    return location
+    return located(consultation, data.geometry)
 
 
 def published_features(
@@ -111,6 +122,8 @@ def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic
         status=c.status,
         reply_count=c.reply_count,
         photo=photos.to_public(c),
+        planner_response=c.planner_response,
+        response_status=c.response_status,
     )
 
 

@@ -14,7 +14,6 @@ def list_mine(store: Store, participant_hash: str | None) -> MyContributions:
         MyContribution(
             **contributions.to_public(c, consultations[c.consultation_id]).model_dump(),
             status_reason=c.status_reason,
-            planner_response=c.planner_response,
         )
         for c in store.contributions_of_participant(participant_hash)
     ]

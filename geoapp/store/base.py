@@ -66,6 +66,15 @@ class Consultation:
     updated_at: datetime | None = None
 
 
+class ResponseStatus(StrEnum):
+    """Where a pin stands, as the planners' public response tells residents."""
+
+    CHECKING = "checking"
+    PLANNED = "planned"
+    DONE = "done"
+    NOT_POSSIBLE = "not_possible"
+
+
 class TargetKind(StrEnum):
     """What a report or an audit event is about."""
 
@@ -99,6 +108,7 @@ class Contribution:
     photo_alt: str | None = None
     status_reason: str | None = None
     planner_response: str | None = None
+    response_status: ResponseStatus | None = None
     support_count: int = 0
     reply_count: int = 0
     """Published replies; derived by the store on read, ignored on write."""
@@ -154,6 +164,54 @@ class AuditEvent:
     action: str
     changes: dict[str, Any]
     created_at: datetime
+
+
+class PlannerRole(StrEnum):
+    """Moderators moderate, respond and enter pins; admins also run consultations and accounts."""
+
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+@dataclass
+class Planner:
+    id: str
+    username: str
+    password_hash: str = field(repr=False)
+    role: PlannerRole
+    created_at: datetime
+    disabled: bool = False
+
+
+@dataclass
+class PlannerSession:
+    """A signed-in browser; only the hash of the cookie's token is stored."""
+
+    token_hash: str
+    planner_id: str
+    csrf_token: str = field(repr=False)
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SigninFailures:
+    """Failed sign-ins in a row for one username, and when the last one was."""
+
+    username: str
+    count: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class ModerationQuery:
+    """A moderation queue: pins or replies in these statuses, or only those with open reports."""
+
+    consultation_id: str | None = None
+    statuses: Sequence[Status] = (Status.PENDING,)
+    reported_only: bool = False
+    limit: int = 200
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -258,3 +316,65 @@ class Store(Protocol):
     def contribution_of_photo(self, photo_id: str) -> Contribution | None:
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        """Add pins and their audit events in one transaction (planner entries, imports)."""
+        ...
+
+    def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
+        """Write the editable fields (category, text, geometry, response) with the audit event."""
+        ...
+
+    def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
+        """Remove name, e-mail and photo of a pin, audited; returns the removed photo's id."""
+        ...
+
+    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
+        """Mark the open reports on a target as dealt with; returns how many."""
+        ...
+
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
+        """Pins for moderation, newest first, each with its number of open reports."""
+        ...
+
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
+        """Replies for moderation, newest first, each with its number of open reports."""
+        ...
+
+    def update_consultation(self, consultation: Consultation) -> None:
+        """Overwrite the consultation with this id (the slug never changes)."""
+        ...
+
+    def add_planner(self, planner: Planner) -> None: ...
+
+    def get_planner(self, username: str) -> Planner | None: ...
+
+    def list_planners(self) -> list[Planner]: ...
+
+    def set_planner_password(self, username: str, password_hash: str) -> None:
+        """Replace the password hash and end every session of that planner."""
+        ...
+
+    def add_planner_session(self, session: PlannerSession) -> None:
+        """Store a new session; sessions already expired at its creation are removed."""
+        ...
+
+    def get_planner_session(
+        self, token_hash: str, now: datetime
+    ) -> tuple[PlannerSession, Planner] | None:
+        """The unexpired session and its enabled planner, else None."""
+        ...
+
+    def delete_planner_session(self, token_hash: str) -> None: ...
+
+    def get_signin_failures(self, username: str) -> SigninFailures | None: ...
+
+    def add_signin_failure(self, username: str, now: datetime) -> int:
+        """Count one more failed sign-in for `username`; returns the count.
+
+        Failures a day old are forgotten first (for every username), so the table stays small
+        and a planner who was locked out starts afresh the next day.
+        """
+        ...
+
+    def clear_signin_failures(self, username: str) -> None: ...

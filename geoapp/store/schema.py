@@ -94,6 +94,7 @@ contributions = Table(
     Column("photo_alt", String(300), nullable=True),
     Column("status_reason", String(300), nullable=True),
     Column("planner_response", Text, nullable=True),
+    Column("response_status", String(16), nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
 )
 
@@ -166,4 +167,39 @@ audit_events = Table(
     Column("changes", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_target", "target_kind", "target_id", "created_at"),
+)
+
+planners = Table(
+    "planners",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+planner_sessions = Table(
+    "planner_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "planner_id",
+        String(36),
+        ForeignKey("planners.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_planner_sessions_expires_at", "expires_at"),
+)
+
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("username", String(40), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
 )

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,10 +36,16 @@ from geoapp.store.base import (
     Contribution,
     ContributionQuery,
     Moderation,
+    ModerationQuery,
     Photo,
+    Planner,
+    PlannerRole,
+    PlannerSession,
     Reply,
     Report,
     ReportReason,
+    ResponseStatus,
+    SigninFailures,
     Source,
     Status,
     TargetKind,
@@ -49,12 +55,16 @@ from geoapp.store.schema import (
     consultations,
     contributions,
     photos,
+    planner_sessions,
+    planners,
     replies,
     reports,
+    signin_failures,
     supports,
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+FORGET_SIGNIN_FAILURES = timedelta(days=1)
 T = TypeVar("T")
 
 
@@ -291,6 +301,208 @@ class SqlStore:
         stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
         return self._first(stmt, _contribution)
 
+    # planners' work: entered pins, consultations
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        with self._write() as conn:
+            for contribution in pins:
+                conn.execute(insert(contributions).values(**_contribution_values(contribution)))
+            for event in events:
+                conn.execute(insert(audit_events).values(**_values(event)))
+
+    def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
+        values = _contribution_values(contribution)
+        editable = ("category", "text", "geometry", "planner_response", "response_status")
+        bbox = ("min_lon", "min_lat", "max_lon", "max_lat")
+        with self._write() as conn:
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution.id)
+                .values(**{k: values[k] for k in (*editable, *bbox)}, updated_at=event.created_at)
+            )
+            conn.execute(insert(audit_events).values(**_values(event)))
+
+    def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
+        with self._write() as conn:
+            photo_id = conn.execute(
+                select(contributions.c.photo_id).where(contributions.c.id == contribution_id)
+            ).scalar()
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution_id)
+                .values(
+                    author_name=None,
+                    contact_email=None,
+                    photo_id=None,
+                    photo_alt=None,
+                    updated_at=event.created_at,
+                )
+            )
+            if photo_id is not None:
+                conn.execute(delete(photos).where(photos.c.id == photo_id))
+            conn.execute(insert(audit_events).values(**_values(event)))
+        return photo_id
+
+    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
+        stmt = (
+            update(reports)
+            .where(
+                reports.c.target_kind == str(kind),
+                reports.c.target_id == target_id,
+                reports.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
+        c = contributions.c
+        open_reports = _open_reports(TargetKind.CONTRIBUTION, c.id)
+        stmt = _contributions_select().add_columns(open_reports)
+        if query.consultation_id is not None:
+            stmt = stmt.where(c.consultation_id == query.consultation_id)
+        stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
+        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
+        with self._read() as conn:
+            return [(_contribution(row), int(row.open_reports)) for row in conn.execute(stmt)]
+
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
+        r = replies.c
+        open_reports = _open_reports(TargetKind.REPLY, r.id)
+        stmt = select(replies, open_reports)
+        if query.consultation_id is not None:
+            stmt = stmt.join(contributions, contributions.c.id == r.contribution_id).where(
+                contributions.c.consultation_id == query.consultation_id
+            )
+        stmt = stmt.where(*_queue_filters(query, r.status, open_reports))
+        stmt = stmt.order_by(r.created_at.desc(), r.id).limit(query.limit).offset(query.offset)
+        queue = []
+        with self._read() as conn:
+            for row in conn.execute(stmt):
+                fields = dict(row._mapping)
+                count = int(fields.pop("open_reports"))
+                queue.append((Reply(**{**fields, "status": Status(fields["status"])}), count))
+        return queue
+
+    def update_consultation(self, consultation: Consultation) -> None:
+        values = _consultation_values(consultation)
+        del values["id"], values["slug"], values["created_at"]
+        with self._write() as conn:
+            conn.execute(
+                update(consultations).where(consultations.c.id == consultation.id).values(**values)
+            )
+
+    # planners and their sessions
+
+    def add_planner(self, planner: Planner) -> None:
+        with self._write() as conn:
+            conn.execute(
+                insert(planners).values(
+                    id=planner.id,
+                    username=planner.username,
+                    password_hash=planner.password_hash,
+                    role=str(planner.role),
+                    created_at=planner.created_at,
+                    disabled=planner.disabled,
+                )
+            )
+
+    def get_planner(self, username: str) -> Planner | None:
+        with self._read() as conn:
+            row = conn.execute(select(planners).where(planners.c.username == username)).first()
+        return _planner(row) if row else None
+
+    def list_planners(self) -> list[Planner]:
+        with self._read() as conn:
+            return [_planner(r) for r in conn.execute(select(planners).order_by("username"))]
+
+    def set_planner_password(self, username: str, password_hash: str) -> None:
+        with self._write() as conn:
+            planner_id = conn.execute(
+                select(planners.c.id).where(planners.c.username == username)
+            ).scalar_one()
+            conn.execute(
+                update(planners)
+                .where(planners.c.id == planner_id)
+                .values(password_hash=password_hash)
+            )
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
+            )
+
+    def add_planner_session(self, session: PlannerSession) -> None:
+        with self._write() as conn:
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.expires_at <= session.created_at)
+            )
+            conn.execute(
+                insert(planner_sessions).values(
+                    token_hash=session.token_hash,
+                    planner_id=session.planner_id,
+                    csrf_token=session.csrf_token,
+                    created_at=session.created_at,
+                    expires_at=session.expires_at,
+                )
+            )
+
+    def get_planner_session(
+        self, token_hash: str, now: datetime
+    ) -> tuple[PlannerSession, Planner] | None:
+        s = planner_sessions.c
+        stmt = (
+            select(planner_sessions, planners)
+            .join(planners, planners.c.id == s.planner_id)
+            .where(s.token_hash == token_hash, s.expires_at > now, planners.c.disabled.is_(False))
+        )
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        m = row._mapping
+        session = PlannerSession(
+            token_hash=m[s.token_hash],
+            planner_id=m[s.planner_id],
+            csrf_token=m[s.csrf_token],
+            created_at=m[s.created_at],
+            expires_at=m[s.expires_at],
+        )
+        return session, _planner(row)
+
+    def delete_planner_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.token_hash == token_hash)
+            )
+
+    def get_signin_failures(self, username: str) -> SigninFailures | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(signin_failures).where(signin_failures.c.username == username)
+            ).first()
+        return SigninFailures(**row._mapping) if row else None
+
+    def add_signin_failure(self, username: str, now: datetime) -> int:
+        f = signin_failures.c
+        with self._write() as conn:
+            conn.execute(delete(signin_failures).where(f.last_at < now - FORGET_SIGNIN_FAILURES))
+            count = conn.execute(select(f.count).where(f.username == username)).scalar()
+            if count is None:
+                conn.execute(
+                    insert(signin_failures).values(username=username, count=1, last_at=now)
+                )
+                return 1
+            conn.execute(
+                update(signin_failures)
+                .where(f.username == username)
+                .values(count=count + 1, last_at=now)
+            )
+            return int(count) + 1
+
+    def clear_signin_failures(self, username: str) -> None:
+        with self._write() as conn:
+            conn.execute(delete(signin_failures).where(signin_failures.c.username == username))
+
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
@@ -355,6 +567,43 @@ def _support_count(conn: Connection, contribution_id: str) -> int:
         select(contributions.c.support_count).where(contributions.c.id == contribution_id)
     ).scalar_one_or_none()
     return int(count or 0)
+
+
+def _open_reports(kind: TargetKind, target_id: ColumnElement[Any]) -> Any:
+    """Scalar subquery: open (unresolved) reports on each row's target, as `open_reports`."""
+    return (
+        select(func.count())
+        .where(
+            reports.c.target_kind == str(kind),
+            reports.c.target_id == target_id,
+            reports.c.resolved_at.is_(None),
+        )
+        .scalar_subquery()
+        .label("open_reports")
+    )
+
+
+def _queue_filters(
+    query: ModerationQuery, status: ColumnElement[Any], open_reports: Any
+) -> list[ColumnElement[bool]]:
+    filters = []
+    if query.statuses:
+        filters.append(status.in_([str(s) for s in query.statuses]))
+    if query.reported_only:
+        filters.append(open_reports > 0)
+    return filters
+
+
+def _planner(row: Row[Any]) -> Planner:
+    m = row._mapping
+    return Planner(
+        id=m[planners.c.id],
+        username=m[planners.c.username],
+        password_hash=m[planners.c.password_hash],
+        role=PlannerRole(m[planners.c.role]),
+        created_at=m[planners.c.created_at],
+        disabled=bool(m[planners.c.disabled]),
+    )
 
 
 def _consultation_values(c: Consultation) -> dict[str, Any]:
@@ -427,6 +676,7 @@ def _contribution_values(c: Contribution) -> dict[str, Any]:
         "photo_alt": c.photo_alt,
         "status_reason": c.status_reason,
         "planner_response": c.planner_response,
+        "response_status": str(c.response_status) if c.response_status else None,
     }
 
 
@@ -450,6 +700,7 @@ def _contribution(row: Row[Any]) -> Contribution:
         photo_alt=m["photo_alt"],
         status_reason=m["status_reason"],
         planner_response=m["planner_response"],
+        response_status=ResponseStatus(m["response_status"]) if m["response_status"] else None,
         support_count=m["support_count"],
         reply_count=m["reply_count"],
     )

@@ -1,18 +1,27 @@
 """The Store contract: every backend must pass these (parametrised in conftest.store)."""
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from geoapp.store import Store, open_store
 from geoapp.store.base import (
     AuditEvent,
     BBox,
+    ConsultationStatus,
     Contribution,
     ContributionQuery,
     Moderation,
+    ModerationQuery,
     Photo,
+    Planner,
+    PlannerRole,
+    PlannerSession,
     Report,
     ReportReason,
+    ResponseStatus,
+    SigninFailures,
+    Source,
     Status,
     TargetKind,
 )
@@ -288,3 +297,170 @@ def test_new_contribution_fields_round_trip(store: Store) -> None:
     )
     store.add_contribution(made)
     assert store.get_contribution(made.id) == made
+
+
+# planners' side: accounts, sessions, sign-in failures, edits, erasure, queues
+
+
+def _planner(username: str = "anna") -> Planner:
+    return Planner(
+        id=str(uuid.uuid4()),
+        username=username,
+        password_hash="$argon2id$hash",
+        role=PlannerRole.MODERATOR,
+        created_at=datetime.now(UTC),
+    )
+
+
+def _event(target_id: str, action: str = "edit", kind=TargetKind.CONTRIBUTION) -> AuditEvent:
+    return AuditEvent(
+        id=str(uuid.uuid4()),
+        target_kind=kind,
+        target_id=target_id,
+        actor="anna",
+        action=action,
+        changes={},
+        created_at=datetime.now(UTC),
+    )
+
+
+def test_planner_round_trips_and_lists_by_name(store: Store) -> None:
+    bernd, anna = _planner("bernd"), _planner("anna")
+    store.add_planner(bernd)
+    store.add_planner(anna)
+    assert store.get_planner("anna") == anna
+    assert store.get_planner("carla") is None
+    assert [p.username for p in store.list_planners()] == ["anna", "bernd"]
+
+
+def test_session_is_found_until_it_expires_and_ends_with_a_new_password(store: Store) -> None:
+    planner = _planner()
+    store.add_planner(planner)
+    now = datetime.now(UTC)
+    session = PlannerSession("hash1", planner.id, "csrf", now, now + timedelta(hours=1))
+    store.add_planner_session(session)
+    assert store.get_planner_session("hash1", now) == (session, planner)
+    assert store.get_planner_session("hash1", now + timedelta(hours=2)) is None
+    assert store.get_planner_session("other", now) is None
+    store.set_planner_password("anna", "$argon2id$new")
+    assert store.get_planner_session("hash1", now) is None
+    assert store.get_planner("anna").password_hash == "$argon2id$new"
+
+
+def test_deleted_session_is_gone(store: Store) -> None:
+    planner = _planner()
+    store.add_planner(planner)
+    now = datetime.now(UTC)
+    store.add_planner_session(PlannerSession("h", planner.id, "c", now, now + timedelta(hours=1)))
+    store.delete_planner_session("h")
+    assert store.get_planner_session("h", now) is None
+
+
+def test_signin_failures_count_up_and_clear(store: Store) -> None:
+    now = datetime.now(UTC)
+    assert store.get_signin_failures("anna") is None
+    assert store.add_signin_failure("anna", now) == 1
+    assert store.add_signin_failure("anna", now) == 2
+    assert store.get_signin_failures("anna") == SigninFailures("anna", 2, now)
+    store.clear_signin_failures("anna")
+    assert store.get_signin_failures("anna") is None
+
+
+def test_signin_failures_are_forgotten_after_a_day(store: Store) -> None:
+    now = datetime.now(UTC)
+    store.add_signin_failure("anna", now - timedelta(days=2))
+    store.add_signin_failure("anna", now - timedelta(days=2))
+    store.add_signin_failure("bernd", now - timedelta(days=2))
+    assert store.add_signin_failure("anna", now) == 1
+    assert store.get_signin_failures("bernd") is None
+
+
+def test_update_consultation_keeps_slug_and_id(store: Store) -> None:
+    made = make_consultation(store, status=ConsultationStatus.DRAFT)
+    changed = replace(made, title={"de": "Neu"}, status=ConsultationStatus.OPEN)
+    store.update_consultation(changed)
+    assert store.get_consultation("test") == changed
+
+
+def test_added_contributions_come_with_their_audit_events(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation)
+    copy = replace(pin, id=str(uuid.uuid4()), source=Source.PAPER)
+    store.add_contributions([copy], [_event(copy.id, "entered")])
+    assert store.get_contribution(copy.id).source == Source.PAPER
+    assert [e.action for e in store.list_audit(TargetKind.CONTRIBUTION, copy.id)] == ["entered"]
+
+
+def test_update_contribution_moves_the_pin_in_the_spatial_index(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation, coordinates=[7.7090, 51.5778])
+    moved = replace(
+        pin,
+        geometry={"type": "Point", "coordinates": [7.7170, 51.5778]},
+        text="Neu",
+        planner_response="Wird gemacht.",
+        response_status=ResponseStatus.PLANNED,
+    )
+    store.update_contribution(moved, _event(pin.id))
+    loaded = store.get_contribution(pin.id)
+    assert (loaded.text, loaded.planner_response) == ("Neu", "Wird gemacht.")
+    assert loaded.response_status == ResponseStatus.PLANNED
+    west = ContributionQuery(consultation.id, bbox=BBox(7.7080, 51.57, 7.7120, 51.58))
+    east = ContributionQuery(consultation.id, bbox=BBox(7.7160, 51.57, 7.7180, 51.58))
+    assert store.list_contributions(west) == []
+    assert [c.id for c in store.list_contributions(east)] == [pin.id]
+    assert len(store.list_audit(TargetKind.CONTRIBUTION, pin.id)) == 1
+
+
+def test_erasure_removes_name_email_and_photo_row(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    store.add_photo(Photo("photo-1", "someone", 10, 10, now))
+    pin = replace(
+        make_contribution(store, consultation, contact_email="erika@example.org"),
+        id=str(uuid.uuid4()),
+        author_name="Erika",
+        photo_id="photo-1",
+    )
+    store.add_contribution(pin)
+    assert store.erase_personal_data(pin.id, _event(pin.id, "erased")) == "photo-1"
+    loaded = store.get_contribution(pin.id)
+    assert (loaded.author_name, loaded.contact_email, loaded.photo_id) == (None, None, None)
+    assert loaded.text == pin.text
+    assert store.get_photo("photo-1") is None
+    [event] = store.list_audit(TargetKind.CONTRIBUTION, pin.id)
+    assert event.action == "erased"
+
+
+def test_moderation_queue_filters_and_counts_open_reports(store: Store) -> None:
+    consultation = make_consultation(store)
+    other = make_consultation(store, slug="other")
+    now = datetime.now(UTC)
+    pending = make_contribution(store, consultation, status=Status.PENDING)
+    reported = make_contribution(store, consultation, created_at=now - timedelta(hours=1))
+    make_contribution(store, other, status=Status.PENDING)
+    for who in ("a", "b"):
+        store.add_report(
+            Report(
+                str(uuid.uuid4()), TargetKind.CONTRIBUTION, reported.id, who, ReportReason.SPAM, now
+            )
+        )
+    mine = ModerationQuery(consultation.id)
+    assert [(c.id, n) for c, n in store.moderation_queue(mine)] == [(pending.id, 0)]
+    everywhere = ModerationQuery(None)
+    assert len(store.moderation_queue(everywhere)) == 2
+    flagged = ModerationQuery(consultation.id, statuses=(), reported_only=True)
+    assert [(c.id, n) for c, n in store.moderation_queue(flagged)] == [(reported.id, 2)]
+    assert store.resolve_reports(TargetKind.CONTRIBUTION, reported.id, now) == 2
+    assert store.moderation_queue(flagged) == []
+
+
+def test_reply_queue_filters_by_consultation_and_status(store: Store) -> None:
+    consultation = make_consultation(store)
+    other = make_consultation(store, slug="other")
+    reply = make_reply(store, make_contribution(store, consultation), status=Status.PENDING)
+    make_reply(store, make_contribution(store, other), status=Status.PENDING)
+    make_reply(store, make_contribution(store, consultation), status=Status.PUBLISHED)
+    queue = store.reply_queue(ModerationQuery(consultation.id))
+    assert [(r.id, n) for r, n in queue] == [(reply.id, 0)]
+    assert queue[0][0] == reply

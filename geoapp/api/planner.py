@@ -1,0 +1,217 @@
+"""Planners' routes: sign-in, moderation, audit trail, erasure, entering pins, statistics."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.responses import HTMLResponse
+
+from geoapp.api.deps import (
+    AdminDep,
+    LanguageDep,
+    PhotoStorageDep,
+    PlannerDep,
+    SettingsDep,
+    StoreDep,
+    require_planner,
+)
+from geoapp.models import (
+    AuditEventOut,
+    ContributionEdit,
+    ContributionEntry,
+    ContributionForPlanner,
+    PlannerSessionOut,
+    ReplyForPlanner,
+    SignIn,
+    Statistics,
+    StatusChange,
+)
+from geoapp.security import planner_sessions
+from geoapp.services import moderation, planner_entries, planners, report_map, statistics
+from geoapp.services.planners import SignedIn
+from geoapp.store.base import Status, TargetKind
+
+# Signing in is the one planner route open to anonymous callers.
+signin_router = APIRouter(prefix="/api/planner", tags=["planners"])
+router = APIRouter(
+    prefix="/api/planner", tags=["planners"], dependencies=[Depends(require_planner)]
+)
+
+
+@signin_router.post("/session", response_model=PlannerSessionOut)
+def sign_in(
+    body: SignIn, response: Response, store: StoreDep, settings: SettingsDep
+) -> PlannerSessionOut:
+    """Sign in; sets the session cookie and returns the CSRF token."""
+    signed_in = planners.sign_in(store, body.username, body.password, settings, datetime.now(UTC))
+    response.set_cookie(
+        planner_sessions.COOKIE,
+        signed_in.token or "",
+        max_age=settings.planner_session_minutes * 60,
+        path=planner_sessions.COOKIE_PATH,
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+    return _session_out(signed_in)
+
+
+@router.get("/session", response_model=PlannerSessionOut)
+def current_session(signed_in: PlannerDep) -> PlannerSessionOut:
+    """Who is signed in (the planner page asks after a reload)."""
+    return _session_out(signed_in)
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(signed_in: PlannerDep, store: StoreDep, settings: SettingsDep) -> Response:
+    """End the session and clear the cookie."""
+    planners.sign_out(store, signed_in)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(
+        planner_sessions.COOKIE,
+        path=planner_sessions.COOKIE_PATH,
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+ConsultationFilter = Annotated[str | None, Query(description="Consultation slug; all if empty.")]
+StatusFilter = Annotated[
+    list[Status] | None, Query(description="Repeatable; default: pending (or any if reported).")
+]
+ReportedFilter = Annotated[bool, Query(description="Only items with open reports.")]
+
+
+@router.get("/contributions", response_model=list[ContributionForPlanner])
+def contribution_queue(
+    store: StoreDep,
+    consultation: ConsultationFilter = None,
+    status: StatusFilter = None,
+    reported: ReportedFilter = False,
+) -> list[ContributionForPlanner]:
+    """The moderation queue of pins, newest first."""
+    return moderation.queue(store, consultation, status or [], reported)
+
+
+@router.get("/contributions/{contribution_id}", response_model=ContributionForPlanner)
+def get_contribution(contribution_id: str, store: StoreDep) -> ContributionForPlanner:
+    return moderation.get(store, contribution_id)
+
+
+@router.patch("/contributions/{contribution_id}", response_model=ContributionForPlanner)
+def edit_contribution(
+    contribution_id: str, body: ContributionEdit, store: StoreDep, planner: PlannerDep
+) -> ContributionForPlanner:
+    """Correct category, text or position, or answer publicly; all audited."""
+    return moderation.edit(
+        store, contribution_id, body, planner.planner.username, datetime.now(UTC)
+    )
+
+
+@router.post("/contributions/{contribution_id}/status", response_model=ContributionForPlanner)
+def change_contribution_status(
+    contribution_id: str, body: StatusChange, store: StoreDep, planner: PlannerDep
+) -> ContributionForPlanner:
+    """Publish, reject (reason required), hide (reason required) or restore a pin."""
+    moderation.change_status(
+        store,
+        TargetKind.CONTRIBUTION,
+        contribution_id,
+        body,
+        planner.planner.username,
+        datetime.now(UTC),
+    )
+    return moderation.get(store, contribution_id)
+
+
+@router.get("/contributions/{contribution_id}/audit", response_model=list[AuditEventOut])
+def contribution_audit(contribution_id: str, store: StoreDep) -> list[AuditEventOut]:
+    """Who changed what and when, oldest first."""
+    return moderation.audit_trail(store, TargetKind.CONTRIBUTION, contribution_id)
+
+
+@router.post("/contributions/{contribution_id}/erasure", response_model=ContributionForPlanner)
+def erase_personal_data(
+    contribution_id: str, store: StoreDep, photos: PhotoStorageDep, admin: AdminDep
+) -> ContributionForPlanner:
+    """Erase name, e-mail and photo on a data-subject request (DSGVO Art. 17)."""
+    return moderation.erase_personal_data(
+        store, photos, contribution_id, admin.planner.username, datetime.now(UTC)
+    )
+
+
+@router.get("/replies", response_model=list[ReplyForPlanner])
+def reply_queue(
+    store: StoreDep,
+    consultation: ConsultationFilter = None,
+    status: StatusFilter = None,
+    reported: ReportedFilter = False,
+) -> list[ReplyForPlanner]:
+    """The moderation queue of replies, newest first."""
+    return moderation.reply_queue(store, consultation, status or [], reported)
+
+
+@router.post("/replies/{reply_id}/status", status_code=status.HTTP_204_NO_CONTENT)
+def change_reply_status(
+    reply_id: str, body: StatusChange, store: StoreDep, planner: PlannerDep
+) -> Response:
+    """Publish, reject, hide or restore a reply."""
+    moderation.change_status(
+        store, TargetKind.REPLY, reply_id, body, planner.planner.username, datetime.now(UTC)
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/replies/{reply_id}/audit", response_model=list[AuditEventOut])
+def reply_audit(reply_id: str, store: StoreDep) -> list[AuditEventOut]:
+    return moderation.audit_trail(store, TargetKind.REPLY, reply_id)
+
+
+@router.post(
+    "/consultations/{slug}/contributions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContributionForPlanner,
+)
+def enter_contribution(
+    slug: str,
+    body: ContributionEntry,
+    store: StoreDep,
+    language: LanguageDep,
+    planner: PlannerDep,
+) -> ContributionForPlanner:
+    """A pin entered for a resident (office, workshop, paper card), published at once.
+
+    Allowed while the consultation is open and after it closed (paper cards arrive late);
+    refused for drafts and archived consultations.
+    """
+    entered = planner_entries.enter(
+        store, slug, body, planner.planner.username, language, datetime.now(UTC)
+    )
+    return moderation.get(store, entered.id)
+
+
+@router.get("/consultations/{slug}/statistics", response_model=Statistics)
+def consultation_statistics(slug: str, store: StoreDep) -> Statistics:
+    """Counts by category, status, source and week; the most supported pins."""
+    return statistics.for_consultation(store, slug)
+
+
+@router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)
+def report(slug: str, store: StoreDep, settings: SettingsDep, language: LanguageDep) -> Response:
+    """The report map as one HTML file that works offline (heat map, pins, legend)."""
+    document = report_map.build(store, slug, settings, language)
+    return HTMLResponse(
+        document,
+        headers={"Content-Disposition": f'attachment; filename="bericht-{slug}.html"'},
+    )
+
+
+def _session_out(signed_in: SignedIn) -> PlannerSessionOut:
+    return PlannerSessionOut(
+        username=signed_in.planner.username,
+        role=signed_in.planner.role,
+        csrf_token=signed_in.session.csrf_token,
+        expires_at=signed_in.session.expires_at,
+    )

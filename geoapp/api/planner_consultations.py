@@ -1,0 +1,84 @@
+"""Planners' consultation routes: create and edit, perimeter upload, imports of pins."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+
+from geoapp.api.deps import AdminDep, LanguageDep, StoreDep, require_planner
+from geoapp.models import (
+    ConsultationCreate,
+    ConsultationForPlanner,
+    ConsultationUpdate,
+    ImportResult,
+    ImportSource,
+)
+from geoapp.services import consultations, imports
+from geoapp.store.base import Source
+
+PREFIX = "/api/planner/consultations"
+UPLOAD_PATHS = (PREFIX + "/{slug}/perimeter", PREFIX + "/{slug}/imports")
+
+router = APIRouter(prefix=PREFIX, tags=["planners"], dependencies=[Depends(require_planner)])
+
+UploadDep = Annotated[UploadFile, File(description="The file, as a multipart form field.")]
+
+
+@router.get("", response_model=list[ConsultationForPlanner])
+def list_consultations(store: StoreDep) -> list[ConsultationForPlanner]:
+    """Every consultation, drafts and archived ones included, newest first."""
+    return [consultations.to_planner(c) for c in store.list_consultations()]
+
+
+@router.get("/{slug}", response_model=ConsultationForPlanner)
+def get_consultation(slug: str, store: StoreDep) -> ConsultationForPlanner:
+    return consultations.to_planner(consultations.get_for_planner(store, slug))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConsultationForPlanner)
+def create_consultation(
+    body: ConsultationCreate, store: StoreDep, _admin: AdminDep
+) -> ConsultationForPlanner:
+    """A new consultation (a draft unless `status` says otherwise)."""
+    return consultations.to_planner(consultations.create(store, body, datetime.now(UTC)))
+
+
+@router.patch("/{slug}", response_model=ConsultationForPlanner)
+def update_consultation(
+    slug: str, body: ConsultationUpdate, store: StoreDep, _admin: AdminDep
+) -> ConsultationForPlanner:
+    """Change texts, dates, settings, categories, perimeter or status (open/close/archive)."""
+    updated = consultations.update(store, slug, body, datetime.now(UTC))
+    return consultations.to_planner(updated)
+
+
+@router.put("/{slug}/perimeter", response_model=ConsultationForPlanner)
+def upload_perimeter(
+    slug: str, file: UploadDep, store: StoreDep, _admin: AdminDep
+) -> ConsultationForPlanner:
+    """The perimeter from a GeoJSON, GeoPackage or zipped Shapefile in any CRS."""
+    updated = consultations.set_perimeter_from_file(
+        store, slug, file.file.read(), file.filename or "", datetime.now(UTC)
+    )
+    return consultations.to_planner(updated)
+
+
+@router.post("/{slug}/imports", response_model=ImportResult)
+def import_contributions(
+    slug: str,
+    file: UploadDep,
+    store: StoreDep,
+    language: LanguageDep,
+    admin: AdminDep,
+    dry_run: Annotated[bool, Query(description="Only list what would be created.")] = False,
+    source: Annotated[ImportSource, Query(description="Where the pins came from.")] = (
+        ImportSource.IMPORT
+    ),
+) -> ImportResult:
+    """Many pins from CSV (lon/lat or E/N in EPSG:25832), GeoJSON or GeoPackage."""
+    plan = imports.plan(
+        store, slug, file.file.read(), file.filename or "", Source(source), language
+    )
+    if dry_run:
+        return imports.preview(plan)
+    return imports.run(store, plan, admin.planner.username, datetime.now(UTC))

@@ -1,0 +1,239 @@
+"""Moderation: the status rules for pins and replies, planners' edits and answers, erasure.
+
+Every change is written together with its audit event (who, when, field: [before, after]);
+nothing is deleted except personal data on a data-subject request, and that is audited too.
+"""
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from geoapp.errors import InvalidInput, NotAllowedNow, NotFound
+from geoapp.models import (
+    AuditEventOut,
+    ContributionEdit,
+    ContributionForPlanner,
+    ReplyForPlanner,
+    StatusChange,
+)
+from geoapp.services import audit
+from geoapp.services.consultations import get_for_planner
+from geoapp.services.contributions import located, require_category
+from geoapp.store.base import (
+    Contribution,
+    ModerationQuery,
+    Reply,
+    Status,
+    Store,
+    TargetKind,
+)
+from geoapp.store.photos import PhotoStorage
+
+# Which decision may follow which status. Restoring (hidden/rejected → published) undoes a
+# mistake or an automatic hide after reports; a rejected item is never simply hidden.
+TRANSITIONS: dict[Status, dict[Status, str]] = {
+    Status.PENDING: {Status.PUBLISHED: "publish", Status.REJECTED: "reject"},
+    Status.PUBLISHED: {Status.HIDDEN: "hide"},
+    Status.HIDDEN: {Status.PUBLISHED: "restore"},
+    Status.REJECTED: {Status.PUBLISHED: "restore"},
+}
+NEEDS_REASON = (Status.REJECTED, Status.HIDDEN)
+
+
+def queue(
+    store: Store, slug: str | None, statuses: list[Status], reported_only: bool
+) -> list[ContributionForPlanner]:
+    """Pins to look at, newest first; by default the pending ones of every consultation."""
+    slugs = {c.id: c.slug for c in store.list_consultations()}
+    consultation_id = get_for_planner(store, slug).id if slug else None
+    if not statuses:
+        statuses = [] if reported_only else [Status.PENDING]
+    query = ModerationQuery(consultation_id, tuple(statuses), reported_only)
+    return [
+        to_planner(c, slugs[c.consultation_id], reports)
+        for c, reports in store.moderation_queue(query)
+    ]
+
+
+def reply_queue(
+    store: Store, slug: str | None, statuses: list[Status], reported_only: bool
+) -> list[ReplyForPlanner]:
+    """Replies to look at, newest first; by default the pending ones."""
+    consultation_id = get_for_planner(store, slug).id if slug else None
+    if not statuses:
+        statuses = [] if reported_only else [Status.PENDING]
+    query = ModerationQuery(consultation_id, tuple(statuses), reported_only)
+    return [_reply_out(r, reports) for r, reports in store.reply_queue(query)]
+
+
+def get(store: Store, contribution_id: str) -> ContributionForPlanner:
+    contribution = _contribution(store, contribution_id)
+    return _out(store, contribution)
+
+
+def change_status(
+    store: Store,
+    kind: TargetKind,
+    target_id: str,
+    change: StatusChange,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Apply a decision if the rules allow it; open reports on the target count as handled."""
+    if kind == TargetKind.CONTRIBUTION:
+        contribution = _contribution(store, target_id)
+        before, old_reason = contribution.status, contribution.status_reason
+    else:
+        reply = _reply(store, target_id)
+        before, old_reason = reply.status, reply.status_reason
+        if change.response or change.response_status:
+            raise InvalidInput("reply_no_response", field="response")
+    action = TRANSITIONS[before].get(change.status)
+    if action is None:
+        raise NotAllowedNow(
+            "status_transition", field="status", current=before, wanted=change.status
+        )
+    reason = str(change.reason) if change.reason and change.status in NEEDS_REASON else None
+    if change.status in NEEDS_REASON and reason is None:
+        raise InvalidInput("status_reason_missing", field="reason")
+    changes: dict[str, list[Any]] = {"status": [str(before), str(change.status)]}
+    if reason != old_reason:
+        changes["status_reason"] = [old_reason, reason]
+    event = audit.event(kind, target_id, actor, action, changes, now)
+    if not store.set_status(kind, target_id, change.status, reason, event, expected=before):
+        raise NotAllowedNow("moderation_conflict")
+    store.resolve_reports(kind, target_id, now)
+    answer = {"planner_response": change.response, "response_status": change.response_status}
+    given = {field: value for field, value in answer.items() if value is not None}
+    if kind == TargetKind.CONTRIBUTION and given:
+        # One microsecond later, so that the trail lists the decision before the answer.
+        edit(store, target_id, ContributionEdit(**given), actor, now + timedelta(microseconds=1))
+
+
+def edit(
+    store: Store, contribution_id: str, data: ContributionEdit, actor: str, now: datetime
+) -> ContributionForPlanner:
+    """Correct category, text or position, or answer publicly; the audit keeps the original."""
+    current = _contribution(store, contribution_id)
+    consultation = store.get_consultation_by_id(current.consultation_id)
+    if consultation is None:
+        raise NotFound("contribution_not_found")
+    given = data.model_fields_set
+    updated = current
+    if data.category is not None and data.category != current.category:
+        require_category(consultation, data.category)
+        updated = replace(updated, category=data.category)
+    if data.text is not None:
+        updated = replace(updated, text=data.text)
+    if data.geometry is not None:
+        updated = replace(updated, geometry=located(consultation, data.geometry))
+    if "planner_response" in given:
+        updated = replace(updated, planner_response=data.planner_response or None)
+    if "response_status" in given:
+        updated = replace(updated, response_status=data.response_status)
+    fields = ("category", "text", "geometry", "planner_response", "response_status")
+    changes = {
+        name: [_plain(getattr(current, name)), _plain(getattr(updated, name))]
+        for name in fields
+        if getattr(current, name) != getattr(updated, name)
+    }
+    if not changes:
+        return _out(store, current)
+    answered_only = set(changes) <= {"planner_response", "response_status"}
+    action = "respond" if answered_only else "edit"
+    event = audit.event(TargetKind.CONTRIBUTION, current.id, actor, action, changes, now)
+    store.update_contribution(updated, event)
+    return get(store, current.id)
+
+
+def audit_trail(store: Store, kind: TargetKind, target_id: str) -> list[AuditEventOut]:
+    """Every recorded change of a pin or reply, oldest first."""
+    if kind == TargetKind.CONTRIBUTION:
+        _contribution(store, target_id)
+    else:
+        _reply(store, target_id)
+    return [
+        AuditEventOut(actor=e.actor, action=e.action, changes=e.changes, created_at=e.created_at)
+        for e in store.list_audit(kind, target_id)
+    ]
+
+
+def erase_personal_data(
+    store: Store, photos: PhotoStorage, contribution_id: str, actor: str, now: datetime
+) -> ContributionForPlanner:
+    """DSGVO Art. 17: remove name, e-mail and photo; the audit notes the erasure, not the data."""
+    _contribution(store, contribution_id)
+    event = audit.event(TargetKind.CONTRIBUTION, contribution_id, actor, "erased", {}, now)
+    photo_id = store.erase_personal_data(contribution_id, event)
+    if photo_id is not None:
+        photos.delete(photo_id)
+    return get(store, contribution_id)
+
+
+def to_planner(c: Contribution, slug: str, open_reports: int) -> ContributionForPlanner:
+    return ContributionForPlanner(
+        id=c.id,
+        consultation=slug,
+        geometry=c.geometry,
+        category=c.category,
+        text=c.text,
+        author_name=c.author_name,
+        contact_email=c.contact_email,
+        language=c.language,
+        source=c.source,
+        status=c.status,
+        status_reason=c.status_reason,
+        planner_response=c.planner_response,
+        response_status=c.response_status,
+        support_count=c.support_count,
+        reply_count=c.reply_count,
+        has_photo=c.photo_id is not None,
+        open_reports=open_reports,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
+
+
+def _out(store: Store, c: Contribution) -> ContributionForPlanner:
+    open_reports = sum(
+        1 for r in store.list_reports(TargetKind.CONTRIBUTION, c.id) if r.resolved_at is None
+    )
+    return to_planner(c, _slug_of(store, c), open_reports)
+
+
+def _reply_out(r: Reply, open_reports: int) -> ReplyForPlanner:
+    return ReplyForPlanner(
+        id=r.id,
+        contribution_id=r.contribution_id,
+        text=r.text,
+        author_name=r.author_name,
+        language=r.language,
+        status=r.status,
+        status_reason=r.status_reason,
+        open_reports=open_reports,
+        created_at=r.created_at,
+    )
+
+
+def _slug_of(store: Store, c: Contribution) -> str:
+    consultation = store.get_consultation_by_id(c.consultation_id)
+    return consultation.slug if consultation else ""
+
+
+def _contribution(store: Store, contribution_id: str) -> Contribution:
+    contribution = store.get_contribution(contribution_id)
+    if contribution is None:
+        raise NotFound("contribution_not_found")
+    return contribution
+
+
+def _reply(store: Store, reply_id: str) -> Reply:
+    reply = store.get_reply(reply_id)
+    if reply is None:
+        raise NotFound("reply_not_found")
+    return reply
+
+
+def _plain(value: Any) -> Any:
+    """Enum members as their plain string, as the audit trail stores them."""
+    return str(value) if isinstance(value, str) else value
