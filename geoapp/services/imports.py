@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
@@ -34,6 +35,7 @@ from geoapp.store.base import (
 )
 
 ETRS89_UTM32 = "EPSG:25832"
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
 BATCH = 100
 # Column names (lower-case) accepted for each value; German spreadsheets use the German ones.
 COLUMNS = {
@@ -177,17 +179,28 @@ def _category(value: str, consultation: Consultation) -> str:
 
 
 def _date(value: Any, now: datetime) -> datetime:
-    """When the pin was made: a date or date-time from the file, else now."""
-    if value is None or value == "":
+    """When the pin was made: a date or date-time from the file (German local time), else now."""
+    text = "" if value is None else str(value).strip()
+    if not text:
         return now
     try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        moment = value if isinstance(value, datetime) else _parse_date(text)
     except ValueError:
-        raise InvalidInput("import_date_invalid", value=str(value)) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        raise InvalidInput("import_date_invalid", value=text) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TIME)
+    moment = moment.astimezone(UTC)
     if moment > now:
-        raise InvalidInput("import_date_invalid", value=str(value))
+        raise InvalidInput("import_date_invalid", value=text)
     return moment
+
+
+def _parse_date(text: str) -> datetime:
+    """ISO 8601 (2026-01-15, 2026-01-15T18:30) or the German 15.01.2026."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.strptime(text, "%d.%m.%Y")
 
 
 def _gis_rows(data: bytes, filename: str) -> Iterator[_Row]:

@@ -103,12 +103,11 @@ def change_status(
     if not store.set_status(kind, target_id, change.status, reason, event, expected=before):
         raise NotAllowedNow("moderation_conflict")
     store.resolve_reports(kind, target_id, now)
-    if kind == TargetKind.CONTRIBUTION and (change.response is not None or change.response_status):
-        respond = ContributionEdit(
-            planner_response=change.response, response_status=change.response_status
-        )
+    answer = {"planner_response": change.response, "response_status": change.response_status}
+    given = {field: value for field, value in answer.items() if value is not None}
+    if kind == TargetKind.CONTRIBUTION and given:
         # One microsecond later, so that the trail lists the decision before the answer.
-        edit(store, target_id, respond, actor, now + timedelta(microseconds=1))
+        edit(store, target_id, ContributionEdit(**given), actor, now + timedelta(microseconds=1))
 
 
 def edit(

@@ -386,7 +386,11 @@ class Store(Protocol):
     def get_signin_failures(self, username: str) -> SigninFailures | None: ...
 
     def add_signin_failure(self, username: str, now: datetime) -> int:
-        """Count one more failed sign-in for `username`; returns the count."""
+        """Count one more failed sign-in for `username`; returns the count.
+
+        Failures a day old are forgotten first (for every username), so the table stays small
+        and a planner who was locked out starts afresh the next day.
+        """
         ...
 
     def clear_signin_failures(self, username: str) -> None: ...

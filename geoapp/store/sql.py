@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +65,7 @@ from geoapp.store.schema import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 STREAM_BATCH = 2000
+FORGET_SIGNIN_FAILURES = timedelta(days=1)
 T = TypeVar("T")
 
 
@@ -509,6 +510,7 @@ class SqlStore:
     def add_signin_failure(self, username: str, now: datetime) -> int:
         f = signin_failures.c
         with self._write() as conn:
+            conn.execute(delete(signin_failures).where(f.last_at < now - FORGET_SIGNIN_FAILURES))
             count = conn.execute(select(f.count).where(f.username == username)).scalar()
             if count is None:
                 conn.execute(

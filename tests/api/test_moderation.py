@@ -329,3 +329,15 @@ def test_entering_works_after_closing_but_not_when_archived(app_client, app_stor
         "/api/planner/consultations/test/contributions", json=entry(source="online")
     )
     assert online.status_code == 422
+
+
+def test_a_decision_with_only_a_response_status_keeps_the_answer(app_client, app_store):
+    consultation = make_consultation(app_store)
+    pin = make_contribution(app_store, consultation)
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+    app_client.patch(
+        f"/api/planner/contributions/{pin.id}", json={"planner_response": "Wir prüfen das."}
+    )
+    hidden = decide(app_client, pin.id, status="hidden", reason="duplicate", response_status="done")
+    assert hidden.json()["planner_response"] == "Wir prüfen das."
+    assert hidden.json()["response_status"] == "done"

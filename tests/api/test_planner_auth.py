@@ -1,6 +1,7 @@
 """Planner sign-in, sessions, the slow-down, and the guard on every planner route."""
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pytest
 from fastapi.routing import APIRoute
@@ -26,6 +27,7 @@ ADMIN_ROUTES = {
 }
 
 
+@cache
 def api_routes() -> list[APIRoute]:
     """Every API route of the app, also those of included routers."""
     app = create_app(Settings(seed_demo=False))

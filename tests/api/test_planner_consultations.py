@@ -8,7 +8,10 @@ from pathlib import Path
 import geopandas
 import pytest
 import shapely.geometry
+from fastapi.testclient import TestClient
 
+from geoapp.app import create_app
+from geoapp.config import Settings
 from geoapp.store.base import ConsultationStatus, PlannerRole, Status
 from tests.factories import PERIMETER, make_consultation, make_contribution, sign_in_as
 
@@ -275,3 +278,14 @@ def test_unreadable_or_unknown_files_are_refused(app_client, app_store) -> None:
     many = upload(app_client, "umgriff.geojson", two.encode())
     assert many.status_code == 422
     assert "2" in many.json()["detail"]
+
+
+def test_an_upload_over_the_limit_is_refused_with_413(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path, seed_demo=False, max_upload_bytes=2 * 1024 * 1024)
+    with TestClient(create_app(settings)) as client:
+        store = client.app.state.store
+        sign_in_as(client, store)
+        make_consultation(store)
+        response = upload(client, "umgriff.geojson", b" " * (3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "2 MB" in response.json()["detail"]

@@ -366,6 +366,15 @@ def test_signin_failures_count_up_and_clear(store: Store) -> None:
     assert store.get_signin_failures("anna") is None
 
 
+def test_signin_failures_are_forgotten_after_a_day(store: Store) -> None:
+    now = datetime.now(UTC)
+    store.add_signin_failure("anna", now - timedelta(days=2))
+    store.add_signin_failure("anna", now - timedelta(days=2))
+    store.add_signin_failure("bernd", now - timedelta(days=2))
+    assert store.add_signin_failure("anna", now) == 1
+    assert store.get_signin_failures("bernd") is None
+
+
 def test_update_consultation_keeps_slug_and_id(store: Store) -> None:
     made = make_consultation(store, status=ConsultationStatus.DRAFT)
     changed = replace(made, title={"de": "Neu"}, status=ConsultationStatus.OPEN)
