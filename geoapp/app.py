@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from geoapp import __version__
 from geoapp.api import (
     engagement,
+    exports,
     photos,
     planner,
     planner_consultations,
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planner.signin_router)
     app.include_router(planner.router)
     app.include_router(planner_consultations.router)
+    app.include_router(exports.router)
+    app.include_router(exports.public_router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

@@ -1,4 +1,5 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`,
+`export`."""
 
 import argparse
 import getpass
@@ -14,8 +15,9 @@ from geoapp.config import Settings
 from geoapp.errors import DomainError
 from geoapp.i18n import translate
 from geoapp.models import ImportSource
+from geoapp.services.export_formats import Format
 from geoapp.store import Store
-from geoapp.store.base import PlannerRole
+from geoapp.store.base import PlannerRole, Status
 
 PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
@@ -56,6 +58,22 @@ def main(argv: list[str] | None = None) -> None:
     imported.add_argument("--source", choices=[s.value for s in ImportSource], default="import")
     imported.add_argument("--dry-run", action="store_true", help="only show what would happen")
 
+    export = commands.add_parser(
+        "export", help="write a consultation's pins to a GIS/CAD/table file or the package"
+    )
+    export.add_argument("slug")
+    export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    export.add_argument("--format", choices=[str(f) for f in Format], default=str(Format.GPKG))
+    export.add_argument("--crs", help="EPSG:NNNN (default: the format's own)")
+    export.add_argument("--package", action="store_true", help="the competition data package (ZIP)")
+    export.add_argument(
+        "--status", action="append", choices=[str(s) for s in Status], help="repeatable"
+    )
+    export.add_argument("--category", action="append", help="category key; repeatable")
+    export.add_argument("--from", dest="created_from", type=_utc, help="ISO 8601, inclusive")
+    export.add_argument("--to", dest="created_to", type=_utc, help="ISO 8601, exclusive")
+    export.add_argument("--separator", choices=["comma", "semicolon"], default="comma")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -64,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         "planner": _planner,
         "report": _report,
         "import": _import,
+        "export": _export,
     }
     try:
         handlers[args.command](args)
@@ -169,3 +188,56 @@ def _progress_bar(done: int, total: int) -> None:
     filled = width * done // total if total else width
     end = "\n" if done >= total else ""
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
+
+
+def _export(args: argparse.Namespace) -> None:
+    import shutil
+    import tempfile
+
+    from geoapp import geo
+    from geoapp.services import export_package, exports
+    from geoapp.store.photos import FileSystemPhotoStorage
+
+    epsg = geo.parse_crs(args.crs) if args.crs else None
+    filters = exports.ExportFilter(
+        statuses=tuple(Status(s) for s in args.status or [Status.PUBLISHED]),
+        categories=tuple(args.category or ()),
+        created_from=args.created_from,
+        created_to=args.created_to,
+    )
+    with _store() as (store, settings):
+        consultation = exports.planner_consultation(store, args.slug)
+        total = exports.count(store, consultation, filters)
+        done = 0
+
+        def progress(more: int) -> None:
+            nonlocal done
+            done += more
+            _progress_bar(done, total)
+
+        with tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder:
+            if args.package:
+                licence = export_package.Licence(settings.data_licence, settings.data_attribution)
+                photos = FileSystemPhotoStorage(settings.uploads_dir)
+                made = export_package.build(
+                    store, photos, args.slug, filters, licence, Path(folder), progress
+                )
+            else:
+                made = exports.export_file(
+                    store,
+                    args.slug,
+                    Format(args.format),
+                    epsg,
+                    filters,
+                    Path(folder),
+                    separator={"comma": ",", "semicolon": ";"}[args.separator],
+                    progress=progress,
+                )
+            shutil.move(made.path, args.output)
+    print(f"{total} Beiträge → {args.output}")
+
+
+def _utc(value: str) -> datetime:
+    """An ISO 8601 time from the command line; UTC when it names no zone."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         default=15 * 60, description="Longest wait between tries after many failed sign-ins."
     )
 
+    data_licence: str = Field(
+        default="Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
+        description="Licence stated in exports, the data package and the open-data download.",
+    )
+    data_attribution: str = Field(
+        default="Stadt Kamen, Beteiligungskarte Heeren-Werve",
+        description="Attribution that users of exported data must give.",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

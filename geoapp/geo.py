@@ -1,4 +1,4 @@
-"""Geometry rules: parse a GeoJSON geometry from a client, test it against a perimeter.
+"""Geometry rules: parse a GeoJSON geometry from a client, test it against a perimeter, project.
 
 Coordinates are GeoJSON order, (longitude, latitude), WGS84, everywhere inside the app.
 """
@@ -6,9 +6,10 @@ Coordinates are GeoJSON order, (longitude, latitude), WGS84, everywhere inside t
 import json
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pyproj
 import shapely
 import shapely.geometry
@@ -73,12 +74,28 @@ def _prepared(geometry_json: str) -> BaseGeometry:
     return shape
 
 
-WGS84 = pyproj.CRS.from_epsg(4326)
+WGS84_EPSG = 4326
+
+
+def parse_crs(value: str) -> int:
+    """The EPSG code of an `EPSG:NNNN` string that pyproj knows, else InvalidInput."""
+    prefix, _, code = value.strip().partition(":")
+    if prefix.upper() != "EPSG" or not code.isdigit():
+        raise InvalidInput("crs_invalid", field="crs", crs=value)
+    try:
+        pyproj.CRS.from_epsg(int(code))
+    except pyproj.exceptions.CRSError:
+        raise InvalidInput("crs_unknown", field="crs", crs=value) from None
+    return int(code)
+
+
+WGS84 = pyproj.CRS.from_epsg(WGS84_EPSG)
+Geometries = TypeVar("Geometries", BaseGeometry, npt.NDArray[np.object_])
 PERIMETER_TYPES = ("Polygon", "MultiPolygon")
 
 
-def transform(geometry: BaseGeometry, source: Any, target: Any = WGS84) -> BaseGeometry:
-    """`geometry` from CRS `source` to CRS `target` (anything pyproj accepts), x/y order kept.
+def transform(geometry: Geometries, source: Any, target: Any = WGS84) -> Geometries:
+    """`geometry` (or an array of them) from CRS `source` to CRS `target`, x/y order kept.
 
     The one place where coordinates change CRS: imports, uploads and exports all come here.
     """

@@ -47,6 +47,7 @@ def make_consultation(
     status: ConsultationStatus = ConsultationStatus.OPEN,
     opens_in: timedelta = timedelta(days=-1),
     closes_in: timedelta = timedelta(days=30),
+    open_data: bool = True,
     allow_replies: bool = True,
     allow_photos: bool = True,
 ) -> Consultation:
@@ -63,6 +64,7 @@ def make_consultation(
         status=status,
         moderation=moderation,
         categories=CATEGORIES,
+        open_data=open_data,
         allow_replies=allow_replies,
         allow_photos=allow_photos,
         created_at=now,

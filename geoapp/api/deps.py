@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response
 
+from geoapp import geo
 from geoapp.config import Settings
 from geoapp.errors import InvalidInput, NotPermitted
 from geoapp.i18n import negotiate
@@ -81,10 +82,24 @@ def get_optional_participant(request: Request) -> str | None:
     return participants.hash_token(token) if participants.is_token(token) else None
 
 
+def get_crs(
+    crs: Annotated[
+        str | None,
+        Query(
+            description="EPSG:NNNN; default: the format's own (EPSG:25832, GeoJSON/KML EPSG:4326)",
+            examples=["EPSG:25832"],
+        ),
+    ] = None,
+) -> int | None:
+    """The EPSG code asked for, checked with pyproj; None means the format's default."""
+    return None if crs is None else geo.parse_crs(crs)
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(get_language)]
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
+CrsDep = Annotated[int | None, Depends(get_crs)]
 PhotoStorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
 ParticipantDep = Annotated[str, Depends(get_participant)]
 """The participant's token hash (state-changing routes; sets the cookie on first use)."""

@@ -25,6 +25,7 @@ from geoapp.errors import (
 )
 from geoapp.i18n import megabytes, negotiate, translate
 from geoapp.models import NAME_MAX, TEXT_MAX
+from geoapp.services.export_formats import Format
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
     ("photo_alt", "string_too_long"): ("photo_alt_too_long", {}),
     ("note", "string_too_long"): ("note_too_long", {}),
     ("reason", None): ("report_reason_invalid", {}),
+    ("format", None): ("export_format_unknown", {"formats": ", ".join(f for f in Format)}),
 }
 
 

@@ -1,6 +1,6 @@
 """The Store protocol and the row types it speaks; no HTTP, no framework objects."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -62,6 +62,8 @@ class Consultation:
     categories: list[Category]
     allow_replies: bool = True
     allow_photos: bool = True
+    open_data: bool = True
+    """Published pins may be downloaded by anyone as open data."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -232,6 +234,10 @@ class ContributionQuery:
     categories: Sequence[str] = ()
     limit: int | None = None
     offset: int = 0
+    created_from: datetime | None = None
+    """Inclusive lower bound on created_at (UTC)."""
+    created_to: datetime | None = None
+    """Exclusive upper bound on created_at (UTC)."""
 
 
 class Store(Protocol):
@@ -255,6 +261,10 @@ class Store(Protocol):
 
     def count_contributions(self, query: ContributionQuery) -> int: ...
 
+    def iter_contributions(self, query: ContributionQuery) -> Iterator[Contribution]:
+        """Like list_contributions, streamed in batches so that large exports stay small."""
+        ...
+
     def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
         """Every contribution sent with this participant token, newest first, any status."""
         ...
@@ -275,6 +285,12 @@ class Store(Protocol):
 
     def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]:
         """The replies to a contribution in `statuses`, oldest first (conversation order)."""
+        ...
+
+    def replies_of_contributions(
+        self, query: ContributionQuery, statuses: Sequence[Status]
+    ) -> list[Reply]:
+        """Replies in `statuses` to the contributions `query` matches (paging ignored)."""
         ...
 
     def replies_of_participant(self, participant_hash: str) -> list[Reply]:

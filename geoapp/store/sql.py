@@ -64,6 +64,7 @@ from geoapp.store.schema import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+STREAM_BATCH = 2000
 FORGET_SIGNIN_FAILURES = timedelta(days=1)
 T = TypeVar("T")
 
@@ -151,16 +152,23 @@ class SqlStore:
         return _contribution(row) if row else None
 
     def list_contributions(self, query: ContributionQuery) -> list[Contribution]:
+        with self._read() as conn:
+            return [_contribution(row) for row in conn.execute(self._listing(query))]
+
+    def iter_contributions(self, query: ContributionQuery) -> Iterator[Contribution]:
+        with self._read() as conn:
+            rows = conn.execution_options(yield_per=STREAM_BATCH).execute(self._listing(query))
+            for row in rows:
+                yield _contribution(row)
+
+    def _listing(self, query: ContributionQuery) -> Select[Any]:
         stmt = (
             _contributions_select()
             .where(*self._filters(query))
             .order_by(contributions.c.created_at.desc(), contributions.c.id)
             .offset(query.offset)
         )
-        if query.limit is not None:
-            stmt = stmt.limit(query.limit)
-        with self._read() as conn:
-            return [_contribution(row) for row in conn.execute(stmt)]
+        return stmt if query.limit is None else stmt.limit(query.limit)
 
     def count_contributions(self, query: ContributionQuery) -> int:
         stmt = select(func.count()).select_from(contributions).where(*self._filters(query))
@@ -183,6 +191,10 @@ class SqlStore:
             filters.append(c.category.in_(list(query.categories)))
         if query.bbox is not None:
             filters.append(self._bbox_clause(query.bbox))
+        if query.created_from is not None:
+            filters.append(c.created_at >= query.created_from)
+        if query.created_to is not None:
+            filters.append(c.created_at < query.created_to)
         return filters
 
     # supports
@@ -229,6 +241,18 @@ class SqlStore:
             .order_by(replies.c.created_at, replies.c.id)
         )
         return self._all(stmt, _reply)
+
+    def replies_of_contributions(
+        self, query: ContributionQuery, statuses: Sequence[Status]
+    ) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .join(contributions, replies.c.contribution_id == contributions.c.id)
+            .where(*self._filters(query), replies.c.status.in_([str(s) for s in statuses]))
+            .order_by(contributions.c.created_at.desc(), contributions.c.id, replies.c.created_at)
+        )
+        with self._read() as conn:
+            return [_reply(row) for row in conn.execute(stmt)]
 
     def replies_of_participant(self, participant_hash: str) -> list[Reply]:
         stmt = (
@@ -304,11 +328,12 @@ class SqlStore:
     # planners' work: entered pins, consultations
 
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        # One executemany per table: 100,000 imported or benchmark pins take seconds, not minutes.
         with self._write() as conn:
-            for contribution in pins:
-                conn.execute(insert(contributions).values(**_contribution_values(contribution)))
-            for event in events:
-                conn.execute(insert(audit_events).values(**_values(event)))
+            if pins:
+                conn.execute(insert(contributions), [_contribution_values(c) for c in pins])
+            if events:
+                conn.execute(insert(audit_events), [_values(e) for e in events])
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
         values = _contribution_values(contribution)
@@ -623,6 +648,7 @@ def _consultation_values(c: Consultation) -> dict[str, Any]:
         ],
         "allow_replies": c.allow_replies,
         "allow_photos": c.allow_photos,
+        "open_data": c.open_data,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }
@@ -644,6 +670,7 @@ def _consultation(row: Row[Any]) -> Consultation:
         categories=[Category(**cat) for cat in m["categories"]],
         allow_replies=m["allow_replies"],
         allow_photos=m["allow_photos"],
+        open_data=m["open_data"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
     )

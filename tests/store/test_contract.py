@@ -464,3 +464,60 @@ def test_reply_queue_filters_by_consultation_and_status(store: Store) -> None:
     queue = store.reply_queue(ModerationQuery(consultation.id))
     assert [(r.id, n) for r, n in queue] == [(reply.id, 0)]
     assert queue[0][0] == reply
+
+
+def test_listing_filters_by_created_range_from_inclusive_to_exclusive(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    before = make_contribution(store, consultation, created_at=start - timedelta(seconds=1))
+    first = make_contribution(store, consultation, created_at=start)
+    last = make_contribution(store, consultation, created_at=start + timedelta(days=1))
+    query = ContributionQuery(
+        consultation_id=consultation.id,
+        created_from=start,
+        created_to=start + timedelta(days=1),
+    )
+    assert [c.id for c in store.list_contributions(query)] == [first.id]
+    assert store.count_contributions(query) == 1
+    since = ContributionQuery(consultation_id=consultation.id, created_from=start)
+    assert [c.id for c in store.list_contributions(since)] == [last.id, first.id]
+    until = ContributionQuery(consultation_id=consultation.id, created_to=start)
+    assert [c.id for c in store.list_contributions(until)] == [before.id]
+
+
+def test_streamed_listing_matches_the_list_in_order(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    for minutes in range(5):
+        make_contribution(store, consultation, created_at=now - timedelta(minutes=minutes % 3))
+    make_contribution(store, consultation, status=Status.PENDING)
+    query = ContributionQuery(consultation_id=consultation.id)
+    listed = store.list_contributions(query)
+    assert [c.id for c in store.iter_contributions(query)] == [c.id for c in listed]
+    assert len(listed) == 5
+
+
+def test_replies_of_contributions_follow_the_contribution_filters(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    parking = make_contribution(store, consultation, category="parken-verkehr", created_at=now)
+    seating = make_contribution(store, consultation, created_at=now - timedelta(hours=1))
+    on_parking = make_reply(store, parking)
+    make_reply(store, parking, status=Status.HIDDEN)
+    on_seating = make_reply(store, seating)
+    other = make_contribution(store, make_consultation(store, slug="other"))
+    make_reply(store, other)
+    everything = ContributionQuery(consultation_id=consultation.id)
+    replies = store.replies_of_contributions(everything, [Status.PUBLISHED])
+    assert [r.id for r in replies] == [on_parking.id, on_seating.id]
+    only_parking = ContributionQuery(consultation_id=consultation.id, categories=["parken-verkehr"])
+    assert [r.id for r in store.replies_of_contributions(only_parking, [Status.PUBLISHED])] == [
+        on_parking.id
+    ]
+
+
+def test_open_data_flag_round_trips(store: Store) -> None:
+    make_consultation(store, slug="offen")
+    make_consultation(store, slug="zu", open_data=False)
+    assert store.get_consultation("offen").open_data is True
+    assert store.get_consultation("zu").open_data is False

@@ -1,0 +1,1 @@
+"""Benchmarks that print ratios; results in bench/README.md."""

@@ -1,0 +1,227 @@
+"""One writer per export format, all through GDAL (pyogrio); tables come in WGS84.
+
+GDAL's XLSX and CSV drivers hold no geometry, so those get lon/lat (and x/y) columns instead.
+"""
+
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geoapp import geo
+from geoapp.services.export_columns import (
+    CONTRIBUTION_COLUMNS,
+    PERIMETER_COLUMNS,
+    REPLY_COLUMNS,
+    short_names,
+)
+
+ETRS89_UTM32 = 25832
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet cell starting like this would be run as a formula; such cells get a ' first."""
+
+
+class Format(StrEnum):
+    GEOJSON = "geojson"
+    GPKG = "gpkg"
+    SHP = "shp"
+    CSV = "csv"
+    XLSX = "xlsx"
+    KML = "kml"
+    DXF = "dxf"
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    suffix: str
+    media_type: str
+    default_epsg: int
+    wgs84_only: bool = False
+
+
+FORMATS: dict[Format, FormatSpec] = {
+    Format.GEOJSON: FormatSpec(".geojson", "application/geo+json", geo.WGS84_EPSG, wgs84_only=True),
+    Format.GPKG: FormatSpec(".gpkg", "application/geopackage+sqlite3", ETRS89_UTM32),
+    Format.SHP: FormatSpec(".shp.zip", "application/zip", ETRS89_UTM32),
+    Format.CSV: FormatSpec(".csv", "text/csv; charset=utf-8", ETRS89_UTM32),
+    Format.XLSX: FormatSpec(
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ETRS89_UTM32,
+    ),
+    Format.KML: FormatSpec(".kml", "application/vnd.google-earth.kml+xml", geo.WGS84_EPSG, True),
+    Format.DXF: FormatSpec(".dxf", "image/vnd.dxf", ETRS89_UTM32),
+}
+
+SEPARATORS = {",": "COMMA", ";": "SEMICOLON"}
+
+
+@dataclass
+class Tables:
+    """The layers of an export, in WGS84."""
+
+    contributions: gpd.GeoDataFrame
+    replies: pd.DataFrame
+    perimeter: gpd.GeoDataFrame
+
+
+def write(tables: Tables, fmt: Format, epsg: int, path: Path, separator: str = ",") -> None:
+    """Write `tables` as `fmt` in EPSG `epsg` to `path`."""
+    if fmt == Format.GEOJSON:
+        write_geojson(tables.contributions, path)
+    elif fmt == Format.GPKG:
+        write_gpkg(tables, epsg, path)
+    elif fmt == Format.SHP:
+        write_shapefile_zip(tables, epsg, path)
+    elif fmt == Format.CSV:
+        write_csv(spreadsheet_table(tables.contributions, epsg), path, separator)
+    elif fmt == Format.XLSX:
+        write_xlsx(tables, epsg, path)
+    elif fmt == Format.KML:
+        write_kml(tables.contributions, path)
+    else:
+        write_dxf(tables.contributions, epsg, path)
+
+
+def write_geojson(
+    contributions: gpd.GeoDataFrame, path: Path, foreign: dict[str, str] | None = None
+) -> None:
+    """RFC 7946: WGS84 lon/lat, no crs member, right-hand rule, 7 decimals."""
+    options: dict[str, Any] = {"RFC7946": "YES", "ID_FIELD": "id", "WRITE_NAME": "NO"}
+    if foreign:
+        options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps(foreign, ensure_ascii=False)
+    pyogrio.write_dataframe(
+        contributions, path, driver="GeoJSON", layer="contributions", layer_options=options
+    )
+
+
+def write_gpkg(tables: Tables, epsg: int, path: Path) -> None:
+    """Layers contributions, replies (no geometry, linked by contribution_id) and perimeter."""
+    pyogrio.write_dataframe(
+        projected(tables.contributions, epsg), path, driver="GPKG", layer="contributions"
+    )
+    pyogrio.write_dataframe(tables.replies, path, driver="GPKG", layer="replies")
+    pyogrio.write_dataframe(
+        projected(tables.perimeter, epsg), path, driver="GPKG", layer="perimeter"
+    )
+
+
+def write_shapefile_zip(tables: Tables, epsg: int, path: Path) -> None:
+    """contributions.shp, perimeter.shp and replies.dbf (UTF-8, .cpg) in one ZIP."""
+    folder = path.with_name(path.name + ".parts")
+    folder.mkdir()
+    try:
+        layers = (
+            ("contributions", projected(tables.contributions, epsg), CONTRIBUTION_COLUMNS),
+            ("replies", tables.replies, REPLY_COLUMNS),
+            ("perimeter", projected(tables.perimeter, epsg), PERIMETER_COLUMNS),
+        )
+        for name, frame, columns in layers:
+            suffix = ".shp" if isinstance(frame, gpd.GeoDataFrame) else ".dbf"
+            pyogrio.write_dataframe(
+                frame.rename(columns=short_names(columns)),
+                folder / f"{name}{suffix}",
+                driver="ESRI Shapefile",
+                layer_options={"ENCODING": "UTF-8"},
+            )
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(folder.iterdir()):
+                archive.write(part, part.name)
+    finally:
+        shutil.rmtree(folder)
+
+
+def write_csv(table: pd.DataFrame, path: Path, separator: str = ",") -> None:
+    """UTF-8 with BOM so that Excel reads umlauts; `;` for German Excel."""
+    pyogrio.write_dataframe(
+        neutralised(table),
+        path,
+        driver="CSV",
+        layer_options={"WRITE_BOM": "YES", "SEPARATOR": SEPARATORS[separator]},
+    )
+
+
+def write_xlsx(tables: Tables, epsg: int, path: Path) -> None:
+    """One sheet per layer; the perimeter sheet holds its outline as WKT."""
+    perimeter = pd.DataFrame(projected(tables.perimeter, epsg).drop(columns="geometry"))
+    perimeter["wkt"] = shapely.to_wkt(projected(tables.perimeter, epsg).geometry.values)
+    sheets = (
+        ("contributions", spreadsheet_table(tables.contributions, epsg)),
+        ("replies", tables.replies),
+        ("perimeter", perimeter),
+    )
+    for name, table in sheets:
+        pyogrio.write_dataframe(neutralised(table), path, driver="XLSX", layer=name)
+
+
+def write_kml(contributions: gpd.GeoDataFrame, path: Path) -> None:
+    """For Google Earth: the category as placemark name, the text as its description."""
+    pyogrio.write_dataframe(
+        contributions,
+        path,
+        driver="KML",
+        layer="contributions",
+        dataset_options={"NameField": "category_label", "DescriptionField": "text"},
+    )
+
+
+def write_dxf(contributions: gpd.GeoDataFrame, epsg: int, path: Path) -> None:
+    """Points on one CAD layer per category, each with a text label of its id."""
+    points = projected(contributions, epsg)[["category", "id", "geometry"]]
+    points = points[~points.geometry.isna()]
+    layer = points["category"].to_numpy(dtype=object)
+    labels = np.array([f'LABEL(f:"Arial",t:"{i}",s:1g,p:7,dx:1g)' for i in points["id"]])
+    frame = gpd.GeoDataFrame(
+        {
+            "Layer": np.concatenate([layer, layer]),
+            "OGR_STYLE": np.concatenate([np.full(len(points), None, dtype=object), labels]),
+        },
+        geometry=np.concatenate([points.geometry.values, points.geometry.values]),
+        crs=points.crs,
+    )
+    pyogrio.write_dataframe(frame, path, driver="DXF")
+
+
+def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
+    """`frame` (WGS84) in EPSG `epsg`, through the app's one transform."""
+    if epsg == geo.WGS84_EPSG:
+        return frame
+    geometry = geo.transform(frame.geometry.values.to_numpy(), geo.WGS84, epsg)
+    return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")
+
+
+def spreadsheet_table(contributions: gpd.GeoDataFrame, epsg: int) -> pd.DataFrame:
+    """Contributions without geometry: lon/lat, and x/y in EPSG `epsg` when it is not WGS84."""
+    table = pd.DataFrame(contributions.drop(columns="geometry"))
+    points = contributions.geometry.values
+    table["lon"] = shapely.get_x(points.to_numpy())
+    table["lat"] = shapely.get_y(points.to_numpy())
+    if epsg != geo.WGS84_EPSG:
+        moved = geo.transform(points.to_numpy(), geo.WGS84, epsg)
+        table["x"] = shapely.get_x(moved)
+        table["y"] = shapely.get_y(moved)
+    return table
+
+
+def neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with '."""
+    out = table.copy()
+    for name in out.columns:
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
+            out[name] = out[name].map(_neutral, na_action="ignore")
+    return out
+
+
+def _neutral(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

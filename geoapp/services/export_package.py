@@ -1,0 +1,301 @@
+"""The competition data package: one ZIP an office can unpack and use without asking back."""
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from geoapp.services import overview_map
+from geoapp.services.export_columns import (
+    CONTRIBUTION_COLUMNS,
+    COORDINATE_COLUMNS,
+    PERIMETER_COLUMNS,
+    REPLY_COLUMNS,
+    markdown_table,
+)
+from geoapp.services.export_formats import (
+    ETRS89_UTM32,
+    FORMULA_STARTS,
+    projected,
+    spreadsheet_table,
+    write_csv,
+    write_dxf,
+    write_geojson,
+    write_gpkg,
+)
+from geoapp.services.exports import (
+    ExportData,
+    ExportFile,
+    ExportFilter,
+    Progress,
+    collect,
+    iso_utc,
+    planner_consultation,
+)
+from geoapp.services.localise import pick
+from geoapp.store.base import Store
+from geoapp.store.photos import PhotoStorage
+
+MANIFEST = "manifest.json"
+PHOTO_VARIANT = "large"
+
+
+@dataclass(frozen=True)
+class Licence:
+    """What users of the data must know: the licence and the attribution to give."""
+
+    licence: str
+    attribution: str
+
+
+def build(
+    store: Store,
+    photos: PhotoStorage | None,
+    slug: str,
+    filters: ExportFilter,
+    licence: Licence,
+    folder: Path,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ExportFile:
+    """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, README, manifest."""
+    now = now or datetime.now(UTC)
+    consultation = planner_consultation(store, slug)
+    data = collect(store, consultation, filters, progress)
+    filename = f"{consultation.slug}-wettbewerb.zip"
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        root = Path(scratch) / consultation.slug
+        root.mkdir()
+        photo_count = _write_files(data, photos, licence, root)
+        counts = {
+            "contributions": len(data.contributions),
+            "replies": len(data.replies),
+            "photos": photo_count,
+        }
+        for language, name in (("de", "LIESMICH.md"), ("en", "README.md")):
+            text = readme(data, counts, licence, now, language)
+            (root / name).write_text(text, encoding="utf-8")
+        _write_manifest(root, data, counts, licence, now)
+        path = folder / filename
+        _zip(root, path)
+    return ExportFile(path=path, filename=filename, media_type="application/zip")
+
+
+def _write_files(
+    data: ExportData, photos: PhotoStorage | None, licence: Licence, root: Path
+) -> int:
+    write_gpkg(data, ETRS89_UTM32, root / "beteiligung.gpkg")
+    write_geojson(data.contributions, root / "beitraege.geojson")
+    write_geojson(data.perimeter, root / "gebiet.geojson")
+    write_dxf(data.contributions, ETRS89_UTM32, root / "beitraege.dxf")
+    write_csv(spreadsheet_table(data.contributions, ETRS89_UTM32), root / "beitraege.csv")
+    write_csv(data.replies, root / "antworten.csv")
+    overview_map.draw(
+        data.consultation,
+        projected(data.contributions, ETRS89_UTM32),
+        projected(data.perimeter, ETRS89_UTM32),
+        root / "uebersicht.png",
+        licence.attribution,
+    )
+    if photos is None or not data.photos:
+        return 0
+    folder = root / "fotos"
+    folder.mkdir()
+    written = 0
+    for contribution_id, photo_id in data.photos.items():
+        # Stored photos were re-encoded from pixels on upload: no EXIF, GPS or XMP is left.
+        image = photos.get(photo_id, PHOTO_VARIANT)
+        if image is not None:
+            (folder / f"{contribution_id}.jpg").write_bytes(image)
+            written += 1
+    return written
+
+
+FILES: tuple[tuple[str, str, str], ...] = (
+    (
+        "beteiligung.gpkg",
+        "GeoPackage, EPSG:25832: Layer contributions, replies (ohne Geometrie), perimeter",
+        "GeoPackage, EPSG:25832: layers contributions, replies (no geometry), perimeter",
+    ),
+    (
+        "beitraege.geojson",
+        "Beiträge als GeoJSON (RFC 7946), WGS84",
+        "Contributions as GeoJSON (RFC 7946), WGS84",
+    ),
+    ("gebiet.geojson", "Gebiet der Beteiligung, WGS84", "Consultation perimeter, WGS84"),
+    (
+        "beitraege.dxf",
+        "CAD, EPSG:25832: ein Layer je Thema, Beschriftung mit der Kennung",
+        "CAD, EPSG:25832: one layer per category, labelled with the id",
+    ),
+    (
+        "beitraege.csv",
+        "Tabelle (UTF-8 mit BOM, Komma): lon/lat WGS84 und x/y EPSG:25832",
+        "Table (UTF-8 with BOM, comma): lon/lat WGS84 and x/y EPSG:25832",
+    ),
+    (
+        "antworten.csv",
+        "Antworten, verknüpft über contribution_id",
+        "Replies, linked by contribution_id",
+    ),
+    (
+        "uebersicht.png",
+        "Übersichtskarte: Gebiet und Beiträge nach Thema",
+        "Overview map: perimeter and contributions by category",
+    ),
+    (
+        "fotos/",
+        "Fotos ohne Metadaten, benannt nach der Kennung des Beitrags",
+        "Photos without metadata, named by contribution id",
+    ),
+    (MANIFEST, "SHA-256 jeder Datei", "SHA-256 of every file"),
+)
+
+
+def readme(
+    data: ExportData,
+    counts: dict[str, int],
+    licence: Licence,
+    now: datetime,
+    language: str,
+) -> str:
+    """The data dictionary of the package in German ("de") or English."""
+    consultation = data.consultation
+    de = language == "de"
+    filters = data.filters.describe()
+    by_category = data.contributions["category"].value_counts()
+    category_lines = [
+        f"- {pick(c.label, language)} (`{c.key}`): {int(by_category.get(c.key, 0))}"
+        for c in consultation.categories
+    ]
+    files = [f"- `{name}`: {text_de if de else text_en}" for name, text_de, text_en in FILES]
+    lines = [
+        f"# {pick(consultation.title, language)}",
+        "",
+        (
+            "Datenpaket der Beteiligung für den Wettbewerb."
+            if de
+            else "Data package of the consultation for the design competition."
+        ),
+        "",
+        f"- {'Beteiligung' if de else 'Consultation'}: `{consultation.slug}`",
+        f"- {'Stand des Exports' if de else 'Exported at'}: {iso_utc(now)} (UTC)",
+        f"- {'Beiträge' if de else 'Contributions'}: {counts['contributions']}",
+        f"- {'Antworten' if de else 'Replies'}: {counts['replies']}",
+        f"- {'Fotos' if de else 'Photos'}: {counts['photos']}",
+        f"- {'Filter' if de else 'Filters'}: status={', '.join(filters['status'])}; "
+        f"category={', '.join(filters['category']) or '*'}; "
+        f"created_from={filters['created_from'] or '*'}; created_to={filters['created_to'] or '*'}",
+        "",
+        f"## {'Beiträge je Thema' if de else 'Contributions per category'}",
+        "",
+        *category_lines,
+        "",
+        f"## {'Dateien' if de else 'Files'}",
+        "",
+        *files,
+        "",
+        f"## {'Koordinatensysteme' if de else 'Coordinate reference systems'}",
+        "",
+        (
+            "- EPSG:25832 (ETRS89 / UTM Zone 32N, Meter): GeoPackage, DXF, x/y in CSV, Karte."
+            if de
+            else "- EPSG:25832 (ETRS89 / UTM zone 32N, metres): GeoPackage, DXF, x/y in CSV, map."
+        ),
+        (
+            "- EPSG:4326 (WGS84, Längengrad/Breitengrad): GeoJSON, lon/lat in CSV."
+            if de
+            else "- EPSG:4326 (WGS84, longitude/latitude): GeoJSON, lon/lat in CSV."
+        ),
+        "",
+        f"## {'Spalten der Beiträge' if de else 'Contribution columns'}",
+        "",
+        markdown_table(CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, language),
+        "",
+        f"## {'Spalten der Antworten' if de else 'Reply columns'}",
+        "",
+        markdown_table(REPLY_COLUMNS, language),
+        "",
+        f"## {'Spalten des Gebiets' if de else 'Perimeter columns'}",
+        "",
+        markdown_table(PERIMETER_COLUMNS, language),
+        "",
+        f"## {'Hinweise' if de else 'Notes'}",
+        "",
+        (
+            "- In CSV-Dateien beginnt ein Text, der mit "
+            + _starts()
+            + " anfinge, mit einem Apostroph ('), damit Tabellenprogramme ihn nicht als Formel "
+            "ausführen. GeoPackage und GeoJSON enthalten den Text unverändert."
+            if de
+            else "- In CSV files a text that would start with "
+            + _starts()
+            + " starts with an apostrophe (') so that spreadsheets do not run it as a formula. "
+            "GeoPackage and GeoJSON hold the exact text."
+        ),
+        (
+            "- Enthalten sind nur öffentliche Angaben: keine E-Mail-Adressen, keine Kennungen "
+            "von Teilnehmenden, keine IP-Adressen."
+            if de
+            else "- Only public data is included: no e-mail addresses, no participant "
+            "identifiers, no IP addresses."
+        ),
+        "",
+        f"## {'Lizenz' if de else 'Licence'}",
+        "",
+        f"- {licence.licence}",
+        f"- {'Namensnennung' if de else 'Attribution'}: {licence.attribution}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _starts() -> str:
+    names = {"\t": "Tab", "\r": "CR"}
+    return ", ".join(f"`{names.get(c, c)}`" for c in FORMULA_STARTS)
+
+
+def _write_manifest(
+    root: Path, data: ExportData, counts: dict[str, int], licence: Licence, now: datetime
+) -> None:
+    files = [
+        {
+            "path": path.relative_to(root).as_posix(),
+            "bytes": path.stat().st_size,
+            "sha256": _sha256(path),
+        }
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    ]
+    manifest: dict[str, Any] = {
+        "consultation": data.consultation.slug,
+        "exported_at": iso_utc(now),
+        "filters": data.filters.describe(),
+        "counts": counts,
+        "crs": {"projected": f"EPSG:{ETRS89_UTM32}", "geographic": "EPSG:4326"},
+        "licence": licence.licence,
+        "attribution": licence.attribution,
+        "files": files,
+    }
+    (root / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _zip(root: Path, path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in sorted(root.rglob("*")):
+            if item.is_file():
+                archive.write(item, Path(root.name) / item.relative_to(root))

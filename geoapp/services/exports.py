@@ -1,0 +1,240 @@
+"""Exports for GIS, CAD and spreadsheets: which pins, which columns, which format and CRS."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from geoapp import geo
+from geoapp.errors import InvalidInput, NotFound
+from geoapp.services import consultations
+from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS
+from geoapp.services.export_formats import FORMATS, Format, Tables, write, write_geojson
+from geoapp.services.localise import pick
+from geoapp.store.base import (
+    Consultation,
+    Contribution,
+    ContributionQuery,
+    Reply,
+    Status,
+    Store,
+)
+
+Progress = Callable[[int], None]
+"""Told how many more contributions were read; the CLI draws its progress bar from it."""
+
+PROGRESS_STEP = 1000
+REPLY_STATUSES = (Status.PUBLISHED,)
+"""Only published replies are exported, the same ones reply_count counts."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which contributions go into an export (the consultation is chosen separately)."""
+
+    statuses: tuple[Status, ...] = (Status.PUBLISHED,)
+    categories: tuple[str, ...] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+    def query(self, consultation: Consultation) -> ContributionQuery:
+        return ContributionQuery(
+            consultation_id=consultation.id,
+            statuses=self.statuses,
+            categories=self.categories,
+            created_from=self.created_from,
+            created_to=self.created_to,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The filter as plain values, for READMEs and manifests."""
+        return {
+            "status": [str(s) for s in self.statuses],
+            "category": list(self.categories),
+            "created_from": iso_utc(self.created_from) if self.created_from else None,
+            "created_to": iso_utc(self.created_to) if self.created_to else None,
+        }
+
+
+@dataclass
+class ExportData(Tables):
+    """Everything an export writes, in WGS84; writers project it to the CRS they are given."""
+
+    consultation: Consultation
+    filters: ExportFilter
+    photos: dict[str, str]
+    """Contribution id → photo id, for the pins that have a photo."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    filename: str
+    media_type: str
+
+
+def resolve_crs(fmt: Format, epsg: int | None) -> int:
+    """The CRS a format is written in: the requested one, else the format's default."""
+    spec = FORMATS[fmt]
+    if epsg is None:
+        return spec.default_epsg
+    if spec.wgs84_only and epsg != geo.WGS84_EPSG:
+        raise InvalidInput("crs_wgs84_only", field="crs", format=str(fmt), crs=f"EPSG:{epsg}")
+    return epsg
+
+
+def planner_consultation(store: Store, slug: str) -> Consultation:
+    """Any consultation by slug, drafts included: planners export what they run."""
+    consultation = store.get_consultation(slug)
+    if consultation is None:
+        raise NotFound("consultation_not_found", slug=slug)
+    return consultation
+
+
+def collect(
+    store: Store,
+    consultation: Consultation,
+    filters: ExportFilter,
+    progress: Progress | None = None,
+) -> ExportData:
+    """Read the contributions (and their replies) that match `filters` into WGS84 tables."""
+    if filters.created_from and filters.created_to and filters.created_from >= filters.created_to:
+        raise InvalidInput("export_range_invalid", field="created_to")
+    known = {c.key for c in consultation.categories}
+    unknown = [key for key in filters.categories if key not in known]
+    if unknown:
+        raise InvalidInput("category_unknown", field="category", category=unknown[0])
+    query = filters.query(consultation)
+    rows: list[Contribution] = []
+    for contribution in store.iter_contributions(query):
+        rows.append(contribution)
+        if progress is not None and len(rows) % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    if progress is not None and len(rows) % PROGRESS_STEP:
+        progress(len(rows) % PROGRESS_STEP)
+    return ExportData(
+        consultation=consultation,
+        filters=filters,
+        contributions=_contribution_frame(rows, consultation),
+        replies=_reply_frame(store.replies_of_contributions(query, REPLY_STATUSES)),
+        perimeter=_perimeter_frame(consultation),
+        photos={c.id: c.photo_id for c in rows if c.photo_id},
+    )
+
+
+def count(store: Store, consultation: Consultation, filters: ExportFilter) -> int:
+    """How many contributions an export with `filters` holds (for progress bars)."""
+    return store.count_contributions(filters.query(consultation))
+
+
+def export_file(
+    store: Store,
+    slug: str,
+    fmt: Format,
+    epsg: int | None,
+    filters: ExportFilter,
+    folder: Path,
+    separator: str = ",",
+    progress: Progress | None = None,
+) -> ExportFile:
+    """Write one export of consultation `slug` into `folder`; returns where and what it is."""
+    epsg = resolve_crs(fmt, epsg)
+    consultation = planner_consultation(store, slug)
+    data = collect(store, consultation, filters, progress)
+    spec = FORMATS[fmt]
+    filename = f"{consultation.slug}{spec.suffix}"
+    path = folder / filename
+    write(data, fmt, epsg, path, separator=separator)
+    return ExportFile(path=path, filename=filename, media_type=spec.media_type)
+
+
+def open_data_geojson(
+    store: Store, slug: str, folder: Path, licence: str, attribution: str
+) -> ExportFile:
+    """Published pins of a public consultation as RFC 7946 GeoJSON with the licence in it."""
+    consultation = consultations.get_public(store, slug)
+    if not consultation.open_data:
+        raise NotFound("open_data_off", slug=slug)
+    data = collect(store, consultation, ExportFilter())
+    filename = f"{consultation.slug}-beitraege.geojson"
+    path = folder / filename
+    write_geojson(
+        data.contributions, path, foreign={"license": licence, "attribution": attribution}
+    )
+    return ExportFile(path=path, filename=filename, media_type=FORMATS[Format.GEOJSON].media_type)
+
+
+def _contribution_frame(rows: list[Contribution], consultation: Consultation) -> gpd.GeoDataFrame:
+    # Column by column from plain lists: one pass over the rows, geometry built vectorised.
+    labels = {c.key: pick(c.label, "de") for c in consultation.categories}
+    columns: dict[str, Any] = {
+        "id": [c.id for c in rows],
+        "consultation": [consultation.slug] * len(rows),
+        "category": [c.category for c in rows],
+        "category_label": [labels.get(c.category, c.category) for c in rows],
+        "text": [c.text for c in rows],
+        "author_name": [c.author_name for c in rows],
+        "created_at": [iso_utc(c.created_at) for c in rows],
+        "status": [str(c.status) for c in rows],
+        "planner_response": [c.planner_response for c in rows],
+        "support_count": np.array([c.support_count for c in rows], dtype=np.int64),
+        "reply_count": np.array([c.reply_count for c in rows], dtype=np.int64),
+        "source": [str(c.source) for c in rows],
+        "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
+    }
+    frame = pd.DataFrame(columns)[[c.name for c in CONTRIBUTION_COLUMNS]]
+    for name in ("author_name", "planner_response", "photo"):
+        frame[name] = frame[name].astype(object)
+    return gpd.GeoDataFrame(
+        frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"
+    )
+
+
+def photo_name(contribution_id: str) -> str:
+    """The file name of a contribution's photo in exports: named by the contribution."""
+    return f"{contribution_id}.jpg"
+
+
+def _geometries(geometries: list[dict[str, Any] | None]) -> npt.NDArray[np.object_]:
+    out = np.full(len(geometries), None, dtype=object)
+    points = [i for i, g in enumerate(geometries) if g is not None and g["type"] == "Point"]
+    if points:
+        coords = np.array([geometries[i]["coordinates"][:2] for i in points], dtype=np.float64)
+        out[points] = shapely.points(coords)
+    for i, g in enumerate(geometries):
+        if g is not None and g["type"] != "Point":
+            out[i] = shapely.geometry.shape(g)
+    return out
+
+
+def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(
+        {"consultation": [consultation.slug], "title": [pick(consultation.title, "de")]}
+    )
+    geometry = shapely.geometry.shape(consultation.perimeter)
+    return gpd.GeoDataFrame(frame, geometry=[geometry], crs=f"EPSG:{geo.WGS84_EPSG}")
+
+
+def _reply_frame(replies: list[Reply]) -> pd.DataFrame:
+    columns = {
+        "id": [r.id for r in replies],
+        "contribution_id": [r.contribution_id for r in replies],
+        "text": [r.text for r in replies],
+        "author_name": [r.author_name for r in replies],
+        "created_at": [iso_utc(r.created_at) for r in replies],
+        "status": [str(r.status) for r in replies],
+    }
+    return pd.DataFrame(columns, dtype=object)[[c.name for c in REPLY_COLUMNS]]
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second, with Z: how every export writes times."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
