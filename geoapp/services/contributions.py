@@ -58,17 +58,6 @@ def create(
     return to_public(contribution, consultation)
 
 
-def _location(data: ContributionCreate, consultation: Consultation) -> Geometry | None:
-    """The pin's point, checked against the perimeter; None for a contribution "ohne Ort"."""
-    if data.without_location:
-        if data.geometry is not None:
-            raise InvalidInput("geometry_with_without_location", field="geometry")
-        return None
-    if data.geometry is None:
-        raise InvalidInput("geometry_missing", field="geometry")
-    return located(consultation, data.geometry)
-
-
 def require_category(consultation: Consultation, category: str) -> None:
     """Refuse a category key the consultation does not have."""
     if category not in {cat.key for cat in consultation.categories}:
@@ -80,6 +69,17 @@ def located(consultation: Consultation, geometry: Any) -> Geometry:
     location = geo.parse_location(geometry)
     geo.require_inside(location, consultation.perimeter)
     return location
+
+
+def _location(data: ContributionCreate, consultation: Consultation) -> Geometry | None:
+    """The resident's point, checked against the perimeter; None for a contribution "ohne Ort"."""
+    if data.without_location:
+        if data.geometry is not None:
+            raise InvalidInput("geometry_with_without_location", field="geometry")
+        return None
+    if data.geometry is None:
+        raise InvalidInput("geometry_missing", field="geometry")
+    return located(consultation, data.geometry)
 
 
 def published_features(

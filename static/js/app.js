@@ -5,7 +5,7 @@ import { closeForm, openForm, setupForm } from './contribute.js';
 import { fillDetail } from './detail.js';
 import { announce, el } from './dom.js';
 import {
-  ENDONYMS, formatDate, initialLanguage, language, t, useLanguage,
+  ENDONYMS, formatDate, initialLanguage, language, placeLabel, t, useLanguage,
 } from './i18n.js';
 import * as mapView from './map.js';
 import { showMine } from './mine.js';
@@ -227,7 +227,7 @@ async function start() {
     getJSON('/api/reference/district'),
     getJSON('/api/reference/places'),
   ]);
-  mapView.showReference(district, places, (feature) => (language() === 'de' ? feature.properties.label : feature.properties.label_en || feature.properties.label));
+  mapView.showReference(district, places, (feature) => placeLabel(feature.properties));
 
   setupForm(thank);
   $('add-button').addEventListener('click', () => openForm(state.consultation));

@@ -53,3 +53,8 @@ export async function useLanguage(code) {
 export function formatDate(iso) {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(new Date(iso));
 }
+
+/** A place's name: German as on the street signs, translated only on the English page. */
+export function placeLabel(item) {
+  return current === 'en' ? item.label_en || item.label : item.label;
+}

@@ -109,6 +109,14 @@ function onPopupClose(event) {
   }
 }
 
+/** Re-measure an open popup after its content grew; Leaflet re-attaches the content, so the
+ * focus (a keyboard user reading or typing in it) is put back where it was. */
+function refreshPopup(leafletPopup, content) {
+  const active = document.activeElement;
+  leafletPopup.update();
+  if (active && active !== document.activeElement && content.contains(active)) active.focus({ preventScroll: true });
+}
+
 /** District outline and named places: they orient people when no base map loads. */
 export function showReference(district, places, placeName) {
   L.geoJSON(district, {
@@ -155,7 +163,7 @@ export function showPins(collection, describe) {
     marker.bindPopup(popup, { maxWidth: 320 });
     marker.on('popupopen', () => {
       map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id: String(feature.id) } }));
-      if (onOpen) onOpen(popup, () => marker.getPopup().update());
+      if (onOpen) onOpen(popup, () => refreshPopup(marker.getPopup(), popup));
     });
     markersById.set(String(feature.id), marker);
     pins.addLayer(marker);

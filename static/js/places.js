@@ -3,7 +3,7 @@
 
 import { getJSON } from './api.js';
 import { announce, el } from './dom.js';
-import { language, t } from './i18n.js';
+import { placeLabel, t } from './i18n.js';
 import * as mapView from './map.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,10 +11,6 @@ const COMPASS = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest'
 let choices = [];
 let place = { geometry: null, withoutLocation: false };
 let onChange = () => {};
-
-function label(choice) {
-  return language() === 'de' ? choice.label : choice.label_en || choice.label;
-}
 
 function setStatus(message) {
   $('location-status').textContent = message;
@@ -24,7 +20,7 @@ function setStatus(message) {
 async function describeSpot(lon, lat) {
   const near = await getJSON(`/api/reference/nearest?lon=${lon}&lat=${lat}`).catch(() => null);
   if (!near) return t('location_set');
-  const name = language() === 'de' ? near.label : near.label_en || near.label;
+  const name = placeLabel(near);
   if (near.distance_m < 30) return t('location_at', { place: name });
   const direction = t(`dir_${COMPASS[Math.round(near.bearing / 45) % 8]}`);
   return t('location_near', { distance: Math.round(near.distance_m / 10) * 10, direction, place: name });
@@ -47,14 +43,14 @@ function chooseFromList() {
   const [lon, lat] = choice.geometry.coordinates;
   mapView.placeAt(lon, lat);
   set(choice.geometry);
-  setStatus(choice.fallback ? t('location_fallback', { place: label(choice) }) : t('location_chosen', { place: label(choice) }));
+  setStatus(choice.fallback ? t('location_fallback', { place: placeLabel(choice) }) : t('location_chosen', { place: placeLabel(choice) }));
 }
 
 function renderChoices() {
   const query = $('place-search').value.trim().toLowerCase();
-  const matches = choices.filter((c) => !query || label(c).toLowerCase().includes(query));
+  const matches = choices.filter((c) => !query || placeLabel(c).toLowerCase().includes(query));
   const option = (c) => el('option', { value: c.id, disabled: !c.inside },
-    c.inside ? label(c) : `${label(c)} ${t('outside_suffix')}`);
+    c.inside ? placeLabel(c) : `${placeLabel(c)} ${t('outside_suffix')}`);
   const groups = [['place', t('group_places')], ['street', t('group_streets')]]
     .map(([kind, title]) => [title, matches.filter((c) => c.kind === kind)])
     .filter(([, items]) => items.length)

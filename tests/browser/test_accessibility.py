@@ -93,9 +93,9 @@ def test_contribution_without_a_place_appears_in_the_list(page: Page, live_app: 
     assert newest(live_app).geometry is None
     entry = page.locator("#contribution-list > li", has_text="mehr Angebote für Jugendliche")
     expect(entry).to_contain_text("ohne Ort")
-    entry.get_by_role("button").click()
+    entry.locator(".list-button").click()
     expect(entry.locator(".list-detail")).to_contain_text("mehr Angebote für Jugendliche")
-    expect(entry.get_by_role("button")).to_have_attribute("aria-expanded", "true")
+    expect(entry.locator(".list-button")).to_have_attribute("aria-expanded", "true")
 
 
 def test_markers_have_names_and_open_with_the_keyboard(page: Page, live_app: LiveApp) -> None:
@@ -161,21 +161,41 @@ def test_narrow_screen_reflows_and_takes_a_contribution(page: Page, live_app: Li
     assert newest(live_app).text == "Auf dem schmalen Bildschirm geschrieben."
 
 
-def test_axe_finds_nothing_on_map_form_and_list(page: Page, live_app: LiveApp) -> None:
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_axe_finds_nothing_on_map_form_and_list(page: Page, live_app: LiveApp, language) -> None:
     open_map(page, live_app.url)
+    if language != "de":
+        page.locator("#language-select").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
     assert_no_axe_violations(page)
     page.locator("#contribution-list .list-button").first.click()
-    expect(popup(page).get_by_role("button", name="Beitrag melden")).to_be_visible()
+    expect(popup(page).locator(".report .link-button")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Meine Beiträge").click()
+    page.locator("#mine-button").click()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Beitrag hinzufügen").click()
+    page.locator("#add-button").click()
+    expect(page.locator("#contribution-form")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Abbrechen").click()
-    page.get_by_role("button", name="Nur Liste").click()
+    page.locator("#cancel-button").click()
+    page.locator("#list-only").click()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Hoher Kontrast").click()
+    page.locator("#contrast").click()
     assert_no_axe_violations(page)
+
+
+def test_every_control_is_at_least_44_px(page: Page, live_app: LiveApp) -> None:
+    open_map(page, live_app.url)
+    page.locator("#contribution-list .list-button").first.click()
+    expect(popup(page)).to_be_visible()
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(
+            'button, select, [role=button], .leaflet-control-zoom a, .site-footer a')]
+          .filter((e) => e.offsetParent !== null)
+          .map((e) => [e.id || e.className || e.textContent, e.getBoundingClientRect()])
+          .filter(([, r]) => r.width < 44 || r.height < 44)
+          .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+    )
+    assert small == []
 
 
 @pytest.mark.viewport(1280, 900)
