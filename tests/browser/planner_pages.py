@@ -2,16 +2,21 @@
 
 from playwright.sync_api import Locator, Page, expect
 
+from geoapp.store.base import PlannerRole
 from tests.browser.conftest import LiveApp
 from tests.factories import PLANNER_PASSWORD, make_planner
 
 
 def sign_in(
-    page: Page, live_app: LiveApp, username: str = "anna", password: str = PLANNER_PASSWORD
+    page: Page,
+    live_app: LiveApp,
+    username: str = "anna",
+    password: str = PLANNER_PASSWORD,
+    role: PlannerRole = PlannerRole.ADMIN,
 ) -> None:
-    """Open /planner/ and sign in; the account (an admin) is made on first use."""
+    """Open /planner/ and sign in; the account is made on first use."""
     if live_app.store.get_planner(username) is None:
-        make_planner(live_app.store, username)
+        make_planner(live_app.store, username, role)
     page.goto(f"{live_app.url}/planner/")
     page.wait_for_selector("body[data-ready=true]")
     page.get_by_label("Benutzername").fill(username)

@@ -4,7 +4,7 @@ import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
-from geoapp.store.base import ContributionQuery, Status
+from geoapp.store.base import ContributionQuery, PlannerRole, Status
 from tests.browser.conftest import LiveApp, PageProblems
 from tests.browser.pages import fill_form, open_map, place_pin, send
 from tests.browser.planner_pages import (
@@ -338,3 +338,22 @@ def test_edit_keeps_the_original_in_the_audit_trail_and_erasure_removes_the_emai
     expect(page.locator("#announcer")).to_have_text("Die persönlichen Daten sind gelöscht.")
     expect(queue_item(page, "Eine Bank am Spielplatz")).not_to_contain_text("anwohner@")
     assert live_app.store.get_contribution(pin.id).contact_email is None
+
+
+def test_moderator_sees_moderation_and_entries_but_not_consultation_settings(
+    page: Page, live_app: LiveApp
+) -> None:
+    text = "Ein Mülleimer an der Haltestelle."
+    pin = pending_pin(live_app, text, contact_email="anwohnerin@example.org")
+    sign_in(page, live_app, username="ben", role=PlannerRole.MODERATOR)
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("button", name="Beteiligung bearbeiten")).to_be_hidden()
+    choose_consultation(page, "park-bergstrasse")
+    item = queue_item(page, text)
+    expect(item.get_by_role("button", name="Persönliche Daten löschen")).to_have_count(0)
+    item.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.locator("#announcer")).to_contain_text("Veröffentlicht")
+    assert live_app.store.get_contribution(pin.id).status == Status.PUBLISHED
+    open_view(page, "Eintragen und Import")
+    expect(page.locator("#entry-form")).to_be_visible()
+    expect(page.locator("#import-form")).to_be_hidden()

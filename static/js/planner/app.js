@@ -69,6 +69,8 @@ async function enterWorkspace() {
   $('workspace').hidden = false;
   $('account').hidden = false;
   $('account-name').textContent = t('planner_signed_in_as', { name: state.session.username });
+  document.body.dataset.role = state.session.role;
+  if (state.session.role !== 'admin' && currentView === 'consultation') currentView = 'queue';
   await loadConsultations(state.consultation?.slug);
   await showView(currentView);
 }
