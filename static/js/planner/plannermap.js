@@ -26,6 +26,12 @@ function dot(color) {
 
 const outlineStyle = { color: '#0b57d0', weight: 2, fill: false, interactive: false };
 
+/** Zoom to `layer`; the map measures itself first, as it may have been made while hidden. */
+function fit(map, layer) {
+  map.invalidateSize();
+  map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+}
+
 /** A small map that shows pins and the perimeter, and can centre on one pin. */
 export function pinMap(container) {
   const map = baseMap(container);
@@ -36,7 +42,7 @@ export function pinMap(container) {
     showPerimeter(geometry) {
       if (outline) outline.remove();
       outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
-      if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+      if (outline) fit(map, outline);
     },
     showPins(pins) {
       layer.clearLayers();
@@ -52,6 +58,7 @@ export function pinMap(container) {
     focusPin(id) {
       const marker = markers.get(id);
       if (!marker) return false;
+      map.invalidateSize();
       map.setView(marker.getLatLng(), Math.max(map.getZoom(), 17));
       for (const [other, m] of markers) m.getElement()?.classList.toggle('selected', other === id);
       return true;
@@ -78,7 +85,7 @@ export function pointPicker(container, onPick) {
     showPerimeter(geometry) {
       if (outline) outline.remove();
       outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
-      if (outline) map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+      if (outline) fit(map, outline);
     },
     resize: () => map.invalidateSize(),
   };
@@ -108,7 +115,7 @@ export function perimeterDrawer(container, onDrawn) {
       shapes.clearLayers();
       if (!geometry) return;
       L.geoJSON(geometry, { style: { color: '#0b57d0', weight: 3 } }).eachLayer((layer) => shapes.addLayer(layer));
-      map.fitBounds(shapes.getBounds(), { padding: [10, 10] });
+      fit(map, shapes);
     },
     draw: () => handler.enable(),
     cancel: () => handler.disable(),
