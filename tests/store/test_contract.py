@@ -4,6 +4,8 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from geoapp.store import Store, open_store
 from geoapp.store.base import (
     AuditEvent,
@@ -14,6 +16,7 @@ from geoapp.store.base import (
     Moderation,
     ModerationQuery,
     Photo,
+    PhotoTaken,
     Planner,
     PlannerRole,
     PlannerSession,
@@ -273,6 +276,16 @@ def test_photo_round_trips_and_knows_its_contribution(store: Store) -> None:
     assert store.contribution_of_photo(photo.id) is None
     pin = make_contribution(store, make_consultation(store), photo_id=photo.id)
     assert store.contribution_of_photo(photo.id).id == pin.id
+
+
+def test_a_photo_attaches_to_one_contribution_only(store: Store) -> None:
+    photo = Photo(str(uuid.uuid4()), "a" * 64, 800, 600, datetime.now(UTC))
+    store.add_photo(photo)
+    consultation = make_consultation(store)
+    first = make_contribution(store, consultation, photo_id=photo.id)
+    with pytest.raises(PhotoTaken):
+        make_contribution(store, consultation, photo_id=photo.id)
+    assert store.contribution_of_photo(photo.id).id == first.id
 
 
 def test_new_contribution_fields_round_trip(store: Store) -> None:
