@@ -14,7 +14,7 @@ from tests.browser.planner_pages import (
     sign_in,
 )
 from tests.browser.test_accessibility import assert_no_axe_violations
-from tests.factories import make_contribution
+from tests.factories import make_contribution, make_reply
 
 
 def pending_pin(live_app: LiveApp, text: str, **fields):
@@ -357,3 +357,20 @@ def test_moderator_sees_moderation_and_entries_but_not_consultation_settings(
     open_view(page, "Eintragen und Import")
     expect(page.locator("#entry-form")).to_be_visible()
     expect(page.locator("#import-form")).to_be_hidden()
+
+
+def test_pending_reply_is_rejected_without_a_public_answer(page: Page, live_app: LiveApp) -> None:
+    pin = pending_pin(live_app, "Ein Brunnen im Park.")
+    reply = make_reply(live_app.store, pin, Status.PENDING, "Bitte auch mit Trinkwasser!")
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    item = page.locator("#reply-list > li", has_text="Bitte auch mit Trinkwasser!")
+    item.get_by_role("button", name="Ablehnen").click()
+    dialog = page.get_by_role("dialog", name="Antwort ablehnen")
+    expect(dialog.get_by_label("Öffentliche Antwort")).to_be_hidden()
+    dialog.get_by_label("Grund").select_option("duplicate")
+    dialog.get_by_role("button", name="Ablehnen").click()
+    expect(page.locator("#reply-list")).not_to_contain_text("Bitte auch mit Trinkwasser!")
+    stored_reply = live_app.store.get_reply(reply.id)
+    assert stored_reply.status == Status.REJECTED
+    assert stored_reply.status_reason == "duplicate"

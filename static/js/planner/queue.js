@@ -27,8 +27,10 @@ function meta(item) {
   return parts.join(' · ');
 }
 
+/** A button on a queue item; a refusal from what it does is said through the live region. */
 function actionButton(key, onClick, describedBy) {
-  return el('button', { type: 'button', className: 'button', 'aria-describedby': describedBy, onclick: onClick }, t(key));
+  const run = (event) => Promise.resolve(onClick(event)).catch((error) => announce(problemText(error)));
+  return el('button', { type: 'button', className: 'button', 'aria-describedby': describedBy, onclick: run }, t(key));
 }
 
 /** The decisions that fit the item's status: publish/reject, hide, or restore. */
@@ -112,8 +114,16 @@ async function reloadAfter(list, id) {
 }
 
 const DECISIONS = {
-  rejected: { title: 'planner_reject_heading', confirm: 'planner_reject', done: 'planner_rejected_done' },
-  hidden: { title: 'planner_hide_heading', confirm: 'planner_hide', done: 'planner_hidden_done' },
+  rejected: {
+    title: { contributions: 'planner_reject_heading', replies: 'planner_reject_reply_heading' },
+    confirm: 'planner_reject',
+    done: 'planner_rejected_done',
+  },
+  hidden: {
+    title: { contributions: 'planner_hide_heading', replies: 'planner_hide_reply_heading' },
+    confirm: 'planner_hide',
+    done: 'planner_hidden_done',
+  },
 };
 
 async function decide(kind, item, status, opener) {
@@ -121,18 +131,13 @@ async function decide(kind, item, status, opener) {
   const path = `/api/planner/${kind}/${item.id}/status`;
   const restoring = status === 'published' && item.status !== 'pending';
   if (status === 'published') {
-    try {
-      await postJSON(path, { status });
-    } catch (error) {
-      announce(problemText(error));
-      return;
-    }
+    await postJSON(path, { status });
     announce(t(restoring ? 'planner_restored_done' : 'planner_published_done'));
     await reloadAfter(list, item.id);
     return;
   }
   const words = DECISIONS[status];
-  $('decision-heading').textContent = t(words.title);
+  $('decision-heading').textContent = t(words.title[kind]);
   $('decision-confirm').textContent = t(words.confirm);
   $('decision-text').textContent = item.text;
   $('decision-response-field').hidden = kind !== 'contributions';
