@@ -42,3 +42,18 @@ def test_competition_package_downloads_as_zip(page: Page, live_app: LiveApp) -> 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Datenpaket für den Wettbewerb (ZIP)").click()
     assert download_info.value.suggested_filename.endswith(".zip")
+
+
+def test_report_map_link_downloads_one_html_file(
+    page: Page, live_app: LiveApp, tmp_path: Path
+) -> None:
+    sign_in(page, live_app)
+    choose_consultation(page, "ortsmitte")
+    open_view(page, "Auswertung")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Berichtskarte herunterladen").click()
+    download = download_info.value
+    assert download.suggested_filename == "bericht-ortsmitte.html"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert "Bericht:" in path.read_text(encoding="utf-8")
