@@ -332,9 +332,10 @@ def test_edit_keeps_the_original_in_the_audit_trail_and_erasure_removes_the_emai
     queue_item(page, "Eine Bank am Spielplatz").get_by_role(
         "button", name="Persönliche Daten löschen"
     ).click()
-    page.get_by_role("dialog", name="Persönliche Daten löschen?").get_by_role(
-        "button", name="Endgültig löschen"
-    ).click()
+    erase = page.get_by_role("dialog", name="Persönliche Daten löschen?")
+    # The safe choice has the focus, so Enter alone erases nothing.
+    expect(erase.get_by_role("button", name="Abbrechen")).to_be_focused()
+    erase.get_by_role("button", name="Endgültig löschen").click()
     expect(page.locator("#announcer")).to_have_text("Die persönlichen Daten sind gelöscht.")
     expect(queue_item(page, "Eine Bank am Spielplatz")).not_to_contain_text("anwohner@")
     assert live_app.store.get_contribution(pin.id).contact_email is None
