@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from geoapp.store.base import ContributionQuery, PlannerRole, Status
 from tests.browser.conftest import LiveApp, PageProblems
-from tests.browser.pages import fill_form, open_map, place_pin, send
+from tests.browser.pages import fill_form, open_map, place_pin, send, tab_to
 from tests.browser.planner_pages import (
     choose_consultation,
     open_view,
@@ -104,7 +104,7 @@ def test_rejection_with_a_public_response_reaches_its_author(page: Page, live_ap
     expect(mine).to_contain_text(answer)
 
 
-def test_dialog_opens_with_the_keyboard_and_escape_returns_the_focus(
+def test_rejecting_works_by_keyboard_alone_and_escape_returns_the_focus(
     page: Page, live_app: LiveApp
 ) -> None:
     text = "Mehr Licht am Fußweg."
@@ -121,6 +121,19 @@ def test_dialog_opens_with_the_keyboard_and_escape_returns_the_focus(
     expect(dialog).to_be_hidden()
     expect(reject).to_be_focused()
     assert live_app.store.get_contribution(pin.id).status == Status.PENDING
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("End")  # the last reason in the list: Sonstiges
+    tab_to(page, "#decision-response")
+    page.keyboard.type("Danke, die Leuchten sind schon bestellt.")
+    tab_to(page, "#decision-confirm")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#announcer")).to_contain_text("Abgelehnt")
+    decided = live_app.store.get_contribution(pin.id)
+    assert (decided.status, decided.status_reason) == (Status.REJECTED, "other")
+    assert decided.planner_response == "Danke, die Leuchten sind schon bestellt."
+    expect(page.locator("#view-queue")).to_be_focused()
 
 
 def test_drawn_perimeter_is_saved_as_a_valid_polygon(page: Page, live_app: LiveApp) -> None:
