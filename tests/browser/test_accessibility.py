@@ -187,9 +187,11 @@ def test_every_control_is_at_least_44_px(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url)
     page.locator("#contribution-list .list-button").first.click()
     expect(popup(page)).to_be_visible()
+    page.locator("#add-button").click()
     small = page.evaluate(
         """() => [...document.querySelectorAll(
-            'button, select, [role=button], .leaflet-control-zoom a, .site-footer a')]
+            'button, select, [role=button], .leaflet-control-zoom a, .site-footer a,'
+            + 'input:not([type=checkbox]), textarea')]
           .filter((e) => e.offsetParent !== null)
           .map((e) => [e.id || e.className || e.textContent, e.getBoundingClientRect()])
           .filter(([, r]) => r.width < 43.5 || r.height < 43.5)
