@@ -4,6 +4,7 @@ import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
+from geoapp.services import planners
 from geoapp.store.base import ContributionQuery, PlannerRole, Status
 from tests.browser.conftest import LiveApp, PageProblems
 from tests.browser.pages import fill_form, open_map, place_pin, send, tab_to
@@ -388,3 +389,18 @@ def test_pending_reply_is_rejected_without_a_public_answer(page: Page, live_app:
     stored_reply = live_app.store.get_reply(reply.id)
     assert stored_reply.status == Status.REJECTED
     assert stored_reply.status_reason == "duplicate"
+
+
+def test_ended_session_leads_back_to_sign_in_with_the_reason(
+    page: Page, live_app: LiveApp, problems: PageProblems
+) -> None:
+    problems.allow("401")
+    pending_pin(live_app, "Ein Zebrastreifen vor der Schule.")
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    planners.change_password(live_app.store, "anna", "ein-ganz-neues-passwort")
+    item = queue_item(page, "Ein Zebrastreifen vor der Schule.")
+    item.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.locator("#signin-error")).to_contain_text("Bitte melden Sie sich neu an")
+    expect(page.get_by_label("Benutzername")).to_be_focused()
+    expect(page.locator("#workspace")).to_be_hidden()

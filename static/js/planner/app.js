@@ -10,7 +10,7 @@ import * as entries from './imports.js';
 import * as exportsView from './exports.js';
 import * as plannerMap from './plannermap.js';
 import * as queue from './queue.js';
-import { problemText, showError } from './feedback.js';
+import { SESSION_ENDED, reportFailure, showError } from './feedback.js';
 import { currentSession, forgetSession, setupSignIn, signOut } from './session.js';
 import { localText, state } from './state.js';
 import * as statistics from './statistics.js';
@@ -40,22 +40,18 @@ async function showView(name, focus = false) {
   try {
     await VIEWS[name].show();
   } catch (error) {
-    await refused(error);
+    reportFailure(error);
   } finally {
     document.body.dataset.ready = 'true';
   }
 }
 
-/** A view could not load: an ended session leads back to sign-in, anything else is said. */
-async function refused(error) {
-  if (error.status === 401) {
-    forgetSession();
-    leaveWorkspace();
-    showError($('signin-error'), error);
-    $('signin-username').focus();
-    return;
-  }
-  announce(problemText(error));
+/** The server ended the session (expired, password changed): back to the sign-in form. */
+function sessionEnded(event) {
+  forgetSession();
+  leaveWorkspace();
+  showError($('signin-error'), event.detail);
+  $('signin-username').focus();
 }
 
 /** After an edit: reload the list of consultations and keep working on `slug`. */
@@ -125,6 +121,7 @@ async function start() {
     announce(t('planner_signed_out'));
     $('signin-username').focus();
   });
+  document.addEventListener(SESSION_ENDED, sessionEnded);
   setupSignIn(async () => {
     announce(t('planner_signed_in_as', { name: state.session.username }));
     await enterWorkspace();

@@ -1,11 +1,20 @@
 // Telling the planner what happened: refusals next to the form, successes to the live region.
 
+import { announce } from '../dom.js';
 import { t } from '../i18n.js';
+
+export const SESSION_ENDED = 'planner:session-ended';
 
 /** The words of a refusal: the server's detail, or that the network is down. */
 export function problemText(error) {
   if (error?.problem?.offline) return t('planner_offline');
   return error?.message || t('planner_failed');
+}
+
+/** Say why something failed; an ended session is handed to the page, which asks to sign in. */
+export function reportFailure(error) {
+  if (error?.status === 401) document.dispatchEvent(new CustomEvent(SESSION_ENDED, { detail: error }));
+  else announce(problemText(error));
 }
 
 export function showError(element, error) {

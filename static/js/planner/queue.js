@@ -4,7 +4,7 @@ import { getJSON, patchJSON, postJSON } from '../api.js';
 import { announce, el } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
 import { runDialog } from './dialogs.js';
-import { problemText } from './feedback.js';
+import { reportFailure } from './feedback.js';
 import { pinMap } from './plannermap.js';
 import { categoryOf, state, statusLabel } from './state.js';
 
@@ -29,7 +29,7 @@ function meta(item) {
 
 /** A button on a queue item; a refusal from what it does is said through the live region. */
 function actionButton(key, onClick, describedBy) {
-  const run = (event) => Promise.resolve(onClick(event)).catch((error) => announce(problemText(error)));
+  const run = (event) => Promise.resolve(onClick(event)).catch(reportFailure);
   return el('button', { type: 'button', className: 'button', 'aria-describedby': describedBy, onclick: run }, t(key));
 }
 
