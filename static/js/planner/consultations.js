@@ -31,17 +31,16 @@ function fromLocalInput(value) {
 
 function categoryRow(category, index) {
   const id = (name) => `cat-${index}-${name}`;
-  const field = (name, label, attributes) => [
+  const field = (name, label, attributes) => el('div', { className: 'category-field' },
     el('label', { for: id(name) }, label),
-    el('input', { id: id(name), name, ...attributes }),
-  ];
+    el('input', { id: id(name), name, ...attributes }));
   const row = el('li', { className: 'category-row' },
     el('fieldset', {},
       el('legend', {}, t('planner_category_number', { number: index + 1 })),
-      ...field('key', t('planner_category_key'), { type: 'text', value: category.key, required: true, readonly: category.saved }),
-      ...field('label_de', t('planner_category_label_de'), { type: 'text', value: category.label?.de || '', required: true }),
-      ...field('label_en', t('planner_category_label_en'), { type: 'text', value: category.label?.en || '' }),
-      ...field('color', t('planner_category_color'), { type: 'color', value: category.color || '#0b57d0' }),
+      field('key', t('planner_category_key'), { type: 'text', value: category.key, required: true, readonly: category.saved }),
+      field('label_de', t('planner_category_label_de'), { type: 'text', value: category.label?.de || '', required: true }),
+      field('label_en', t('planner_category_label_en'), { type: 'text', value: category.label?.en || '' }),
+      field('color', t('planner_category_color'), { type: 'color', value: category.color || '#0b57d0' }),
       el('button', { type: 'button', className: 'button', onclick: () => removeCategory(row) }, t('planner_remove_category'))));
   row.dataset.labels = JSON.stringify(category.label || {});
   return row;
