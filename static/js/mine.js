@@ -8,9 +8,12 @@ import { category } from './pins.js';
 const $ = (id) => document.getElementById(id);
 const STATUS_KEYS = { pending: 'status_pending', published: 'status_published', rejected: 'status_not_published', hidden: 'status_not_published' };
 
-function reason(text) {
-  // The automatic hide after reports has a code, not words; planners' reasons are words.
-  return text === 'reported' ? t('reason_reported') : text;
+function reason(code) {
+  // Reasons are codes (the planners' list, or "reported" for the automatic hide): say them in words.
+  if (code === 'reported') return t('reason_reported');
+  const key = `planner_reason_${code}`;
+  const words = t(key);
+  return words === key ? code : words;
 }
 
 function entry(item, kind) {

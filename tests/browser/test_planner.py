@@ -101,7 +101,7 @@ def test_rejection_with_a_public_response_reaches_its_author(page: Page, live_ap
     page.get_by_role("button", name="Meine Beiträge").click()
     mine = page.locator("#mine-list")
     expect(mine).to_contain_text(text)
-    expect(mine).to_contain_text("nicht veröffentlicht")
+    expect(mine).to_contain_text("nicht veröffentlicht – Nicht Aufgabe dieser Planung")
     expect(mine).to_contain_text(answer)
 
 

@@ -119,3 +119,12 @@ def test_resident_page_in_arabic_passes_axe_wcag_aa_checks(page: Page, live_app:
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("button", name=ui_catalog("ar")["add_contribution"])).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_planner_workspace_links_the_text_pages(page: Page, live_app: LiveApp) -> None:
+    page.goto(f"{live_app.url}/planner/")
+    footer = page.locator("footer")
+    hrefs = {link.get_attribute("href") for link in footer.get_by_role("link").all()}
+    assert {"/", *TEXT_PAGES} <= hrefs
+    footer.get_by_role("link", name="Barrierefreiheit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TEXT_PAGES["/barrierefreiheit.html"])
