@@ -52,15 +52,23 @@ function replyItem(reply) {
     reportToggle(`/api/replies/${encodeURIComponent(reply.id)}/reports`, t('report_reply')));
 }
 
-function replyForm(detail, list) {
+function replyForm(detail, list, refresh) {
   const id = `reply-${++uid}`;
   const text = el('textarea', { id: `${id}-text`, rows: 3, maxlength: 1000, required: true });
   const name = el('input', { id: `${id}-name`, type: 'text', maxlength: 80, autocomplete: 'name' });
   const message = el('p', { className: 'form-message', role: 'status' });
-  const form = el('form', { className: 'reply-form', novalidate: true },
+  const form = el('form', { className: 'reply-form', novalidate: true, id, hidden: true },
     el('label', { for: text.id }, t('reply_text')), text,
     el('label', { for: name.id }, t('field_name')), name,
-    el('button', { type: 'submit', className: 'button' }, t('reply_send')), message);
+    el('button', { type: 'submit', className: 'button' }, t('reply_send')));
+  // Folded until wanted, so the open pin stays small enough to fit the map.
+  const toggle = el('button', { type: 'button', className: 'button', 'aria-expanded': 'false', 'aria-controls': id }, t('reply_write'));
+  toggle.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) text.focus();
+    refresh();
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!text.value.trim()) {
@@ -74,13 +82,16 @@ function replyForm(detail, list) {
       const reply = await postJSON(`/api/contributions/${encodeURIComponent(detail.id)}/replies`, body);
       list.append(replyItem(reply));
       form.reset();
+      form.hidden = true;
+      toggle.setAttribute('aria-expanded', 'false');
       message.textContent = reply.status === 'published' ? t('reply_published') : t('reply_pending');
     } catch (error) {
       message.textContent = problemText(error);
     }
     announce(message.textContent);
+    refresh();
   });
-  return form;
+  return el('div', { className: 'reply-box' }, toggle, form, message);
 }
 
 /** A "Melden" button that unfolds a small form: reason, optional note, send. */
@@ -131,14 +142,15 @@ export async function fillDetail(slot, id, consultation, onCount, refresh) {
   }
   const open = consultation.status === 'open' && new Date() < new Date(consultation.closes_at);
   const replies = el('ul', { className: 'replies' }, ...detail.replies.map(replyItem));
-  slot.replaceChildren(
+  const parts = [
     detail.photo ? photoBlock(detail.photo) : null,
     open ? supportButton(detail, onCount) : null,
     el('h3', { className: 'replies-heading' }, t('replies_heading', { count: detail.reply_count })),
     replies,
-    open && consultation.allow_replies ? replyForm(detail, replies) : null,
+    open && consultation.allow_replies ? replyForm(detail, replies, refresh) : null,
     reportToggle(`/api/contributions/${encodeURIComponent(id)}/reports`, t('report_contribution')),
-  );
+  ];
+  slot.replaceChildren(...parts.filter(Boolean));
   for (const image of slot.querySelectorAll('img')) image.addEventListener('load', refresh);
   refresh();
 }

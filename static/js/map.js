@@ -115,6 +115,17 @@ function refreshPopup(leafletPopup, content) {
   const active = document.activeElement;
   leafletPopup.update();
   if (active && active !== document.activeElement && content.contains(active)) active.focus({ preventScroll: true });
+  // The popup grew after it opened: keep its top in view, now and after Leaflet's own
+  // opening pan (still gliding at this moment) has ended.
+  keepTopInView(leafletPopup);
+  map.once('moveend', () => keepTopInView(leafletPopup));
+}
+
+function keepTopInView(leafletPopup) {
+  const element = leafletPopup.getElement();
+  if (!element || !leafletPopup.isOpen()) return;
+  const overflow = map.getContainer().getBoundingClientRect().top + 10 - element.getBoundingClientRect().top;
+  if (overflow > 0) map.panBy([0, -overflow], { animate: false });
 }
 
 /** District outline and named places: they orient people when no base map loads. */

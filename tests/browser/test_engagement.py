@@ -29,6 +29,8 @@ def test_support_and_take_it_back(page: Page, live_app: LiveApp) -> None:
     before = pin_of(live_app, "ortsmitte", "Ein kleines Café").support_count
     open_pin_from_list(page, "Ein kleines Café")
     button = popup(page).get_by_role("button", name=f"Unterstützen ({before})")
+    # Nothing missing shows up as a stray word (a pin without photo once read "null").
+    expect(popup(page).locator(".pin-detail")).not_to_contain_text("null")
     button.click()
     supported = popup(page).get_by_role("button", name=f"Unterstützt ({before + 1}) – zurücknehmen")
     expect(supported).to_have_attribute("aria-pressed", "true")
@@ -49,6 +51,8 @@ def test_support_and_take_it_back(page: Page, live_app: LiveApp) -> None:
 def test_reply_shows_at_once_under_post_moderation(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url)
     open_pin_from_list(page, "Ein kleines Café")
+    popup(page).get_by_role("button", name="Antwort schreiben").click()
+    expect(popup(page).get_by_label("Ihre Antwort")).to_be_focused()
     popup(page).get_by_label("Ihre Antwort").fill("Ja, mit Kuchen vom Bäcker nebenan!")
     popup(page).get_by_label("Ihr Name").fill("Jonas")
     popup(page).get_by_role("button", name="Antwort senden").click()
@@ -64,6 +68,7 @@ def test_reply_shows_at_once_under_post_moderation(page: Page, live_app: LiveApp
 def test_reply_waits_for_review_under_pre_moderation(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url, "park-bergstrasse")
     open_pin_from_list(page, "Eine Seilbahn")
+    popup(page).get_by_role("button", name="Antwort schreiben").click()
     popup(page).get_by_label("Ihre Antwort").fill("Und eine Tischtennisplatte.")
     popup(page).get_by_role("button", name="Antwort senden").click()
     expect(popup(page)).to_contain_text("Ihre Antwort wird geprüft")
