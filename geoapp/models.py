@@ -58,7 +58,7 @@ class ContributionCreate(BaseModel):
     )
     without_location: bool = Field(
         default=False,
-        description="The contribution is about the consultation as a whole (\"ohne Ort\").",
+        description='The contribution is about the consultation as a whole ("ohne Ort").',
     )
     category: str = Field(description="A category key of the consultation.")
     text: Text

@@ -102,6 +102,12 @@ def downgrade() -> None:
         op.drop_constraint("fk_contributions_photo_id", "contributions", type_="foreignkey")
     op.drop_index("uq_contributions_photo_id", "contributions")
     op.drop_index("ix_contributions_participant_hash", "contributions")
-    for column in ("planner_response", "status_reason", "photo_alt", "photo_id", "participant_hash"):
+    for column in (
+        "planner_response",
+        "status_reason",
+        "photo_alt",
+        "photo_id",
+        "participant_hash",
+    ):
         op.drop_column("contributions", column)
     op.drop_table("photos")
