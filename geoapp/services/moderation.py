@@ -45,10 +45,7 @@ def queue(
 ) -> list[ContributionForPlanner]:
     """Pins to look at, newest first; by default the pending ones of every consultation."""
     slugs = {c.id: c.slug for c in store.list_consultations()}
-    consultation_id = get_for_planner(store, slug).id if slug else None
-    if not statuses:
-        statuses = [] if reported_only else [Status.PENDING]
-    query = ModerationQuery(consultation_id, tuple(statuses), reported_only)
+    query = _queue_query(store, slug, statuses, reported_only)
     return [
         to_planner(c, slugs[c.consultation_id], reports)
         for c, reports in store.moderation_queue(query)
@@ -59,11 +56,18 @@ def reply_queue(
     store: Store, slug: str | None, statuses: list[Status], reported_only: bool
 ) -> list[ReplyForPlanner]:
     """Replies to look at, newest first; by default the pending ones."""
+    query = _queue_query(store, slug, statuses, reported_only)
+    return [_reply_out(r, reports) for r, reports in store.reply_queue(query)]
+
+
+def _queue_query(
+    store: Store, slug: str | None, statuses: list[Status], reported_only: bool
+) -> ModerationQuery:
+    """The queue's filter: pending items unless statuses are given (any status when reported)."""
     consultation_id = get_for_planner(store, slug).id if slug else None
     if not statuses:
         statuses = [] if reported_only else [Status.PENDING]
-    query = ModerationQuery(consultation_id, tuple(statuses), reported_only)
-    return [_reply_out(r, reports) for r, reports in store.reply_queue(query)]
+    return ModerationQuery(consultation_id, tuple(statuses), reported_only)
 
 
 def get(store: Store, contribution_id: str) -> ContributionForPlanner:

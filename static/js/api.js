@@ -1,5 +1,7 @@
 // The only module that talks HTTP: JSON in and out, problem+json turned into ProblemError.
 
+import { language } from './i18n.js';
+
 export class ProblemError extends Error {
   constructor(problem, status) {
     super(problem.detail || problem.title || `HTTP ${status}`);
@@ -10,12 +12,7 @@ export class ProblemError extends Error {
   }
 }
 
-let language = 'de';
 let csrfToken = null;
-
-export function setLanguage(code) {
-  language = code;
-}
 
 /** The planner session's token; every state-changing request sends it as X-CSRF-Token. */
 export function setCsrfToken(token) {
@@ -23,7 +20,7 @@ export function setCsrfToken(token) {
 }
 
 async function send(method, path, body) {
-  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': language };
+  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': language() };
   if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init = { method, headers, credentials: 'same-origin' };
   if (body instanceof FormData) {

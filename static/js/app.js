@@ -1,12 +1,10 @@
 // The resident page: loads settings and consultations, wires map, legend, list and form.
 
-import { contributionsPath, getJSON, setLanguage } from './api.js';
+import { contributionsPath, getJSON } from './api.js';
 import { closeForm, openForm, setupForm } from './contribute.js';
 import { fillDetail } from './detail.js';
 import { announce, el } from './dom.js';
-import {
-  ENDONYMS, formatDate, initialLanguage, language, placeLabel, t, useLanguage,
-} from './i18n.js';
+import { formatDate, placeLabel, startLanguages, t } from './i18n.js';
 import * as mapView from './map.js';
 import { showMine } from './mine.js';
 import {
@@ -195,9 +193,7 @@ function setListOnly(on) {
   if (!on) mapView.resize();
 }
 
-async function changeLanguage(code) {
-  await useLanguage(code);
-  setLanguage(code);
+async function languageChanged() {
   mapView.setTexts(mapTexts());
   const slug = state.consultation?.slug;
   await loadConsultations();
@@ -206,14 +202,7 @@ async function changeLanguage(code) {
 
 async function start() {
   const config = await getJSON('/api/config');
-  const code = initialLanguage(config.languages);
-  setLanguage(code);
-  await useLanguage(code);
-  $('language-select').replaceChildren(
-    ...config.languages.map((lang) => el('option', { value: lang, lang }, ENDONYMS[lang] || lang)),
-  );
-  $('language-select').value = language();
-  $('language-select').addEventListener('change', (event) => changeLanguage(event.target.value));
+  await startLanguages($('language-select'), config.languages, languageChanged);
 
   mapView.createMap($('map'), config);
   mapView.setTexts(mapTexts());

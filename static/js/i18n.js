@@ -1,8 +1,10 @@
 // UI text: every string comes from static/i18n/<lang>.json; German is the source and fallback.
 
+import { el } from './dom.js';
+
 const RTL = new Set(['ar']);
 /** Each language named in itself, for the language choosers. */
-export const ENDONYMS = {
+const ENDONYMS = {
   de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
 };
 const STORAGE_KEY = 'geoapp.language';
@@ -57,4 +59,18 @@ export function formatDate(iso) {
 /** A place's name: German as on the street signs, translated only on the English page. */
 export function placeLabel(item) {
   return current === 'en' ? item.label_en || item.label : item.label;
+}
+
+/**
+ * Start the page in its language and wire the chooser `select` with the `offered` languages;
+ * `changed(code)` runs after each switch, once the new catalog is in use.
+ */
+export async function startLanguages(select, offered, changed) {
+  await useLanguage(initialLanguage(offered));
+  select.replaceChildren(...offered.map((code) => el('option', { value: code, lang: code }, ENDONYMS[code] || code)));
+  select.value = current;
+  select.addEventListener('change', async (event) => {
+    await useLanguage(event.target.value);
+    changed(event.target.value);
+  });
 }

@@ -1,10 +1,8 @@
 // The planner workspace: sign-in, the consultation being worked on, and the five views.
 
-import { getJSON, setLanguage } from '../api.js';
+import { getJSON } from '../api.js';
 import { announce, el } from '../dom.js';
-import {
-  ENDONYMS, initialLanguage, language, t, useLanguage,
-} from '../i18n.js';
+import { startLanguages, t } from '../i18n.js';
 import * as consultationView from './consultations.js';
 import * as entries from './imports.js';
 import * as exportsView from './exports.js';
@@ -78,9 +76,7 @@ function leaveWorkspace() {
   document.body.dataset.ready = 'true';
 }
 
-async function changeLanguage(code) {
-  await useLanguage(code);
-  setLanguage(code);
+async function languageChanged() {
   document.title = t('planner_page_title');
   consultationView.setTexts();
   if (state.session) {
@@ -92,15 +88,8 @@ async function changeLanguage(code) {
 
 async function start() {
   const config = await getJSON('/api/config');
-  const code = initialLanguage(config.languages);
-  setLanguage(code);
-  await useLanguage(code);
+  await startLanguages($('language-select'), config.languages, languageChanged);
   document.title = t('planner_page_title');
-  $('language-select').replaceChildren(
-    ...config.languages.map((lang) => el('option', { value: lang, lang }, ENDONYMS[lang] || lang)),
-  );
-  $('language-select').value = language();
-  $('language-select').addEventListener('change', (event) => changeLanguage(event.target.value));
 
   plannerMap.configure(config);
   queue.setup();
