@@ -168,7 +168,7 @@ function thank(created) {
     mapView.addPendingPin(lon, lat, { color: cat.color, letter: cat.letter },
       `${t('status_pending')}: ${pinLabel(created)}`, popupContent(created, true));
   } else if (!pending && state.consultation === c) {
-    loadPins().then(() => mapView.openPin(created.id));
+    loadPins().then(() => mapView.openPin(created.id, { takeFocus: false }));
   }
 }
 

@@ -11,6 +11,7 @@ let perimeterLayer;
 let draftMarker = null;
 let placing = null;
 let returnFocusTo = null;
+let popupTakesFocus = true;
 const markersById = new Map();
 const ownPending = [];
 let texts = {
@@ -87,7 +88,7 @@ function onPopupOpen(event) {
   });
   // Keyboard and list users continue inside the popup; focus returns where they came from.
   const active = document.activeElement;
-  if (active && active !== document.body && !map.getContainer().isSameNode(active)) {
+  if (popupTakesFocus && active && active !== document.body && !map.getContainer().isSameNode(active)) {
     returnFocusTo = active;
     const body = content.querySelector('.leaflet-popup-content > *');
     if (body) {
@@ -187,11 +188,17 @@ export function hasPin(id) {
   return markersById.has(String(id));
 }
 
-/** Zoom to a pin (out of its cluster) and open its popup. */
-export function openPin(id) {
+/** Zoom to a pin (out of its cluster) and open its popup; `takeFocus: false` leaves the focus
+ * where it is (the thank-you message after sending). */
+export function openPin(id, { takeFocus = true } = {}) {
   const marker = markersById.get(String(id));
   if (!marker) return;
-  pins.zoomToShowLayer(marker, () => marker.openPopup());
+  pins.zoomToShowLayer(marker, () => {
+    // popupopen fires inside openPopup(), so the flag holds for exactly this opening.
+    popupTakesFocus = takeFocus;
+    marker.openPopup();
+    popupTakesFocus = true;
+  });
 }
 
 /** Show the author's own pin that waits for moderation; it stays for this page visit. */
