@@ -64,6 +64,12 @@ CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
         "Dateiname des Fotos im Ordner photos/ (Name = Kennung des Beitrags), sonst leer",
         "Photo file name in the photos/ folder (named by contribution id), else empty",
     ),
+    Column(
+        "photo_alt",
+        "photo_alt",
+        "Beschreibung des Fotos (Alternativtext), falls angegeben",
+        "Description of the photo (alternative text), if given",
+    ),
 )
 
 COORDINATE_COLUMNS: tuple[Column, ...] = (

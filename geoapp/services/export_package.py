@@ -37,10 +37,12 @@ from geoapp.services.exports import (
     planner_consultation,
 )
 from geoapp.services.localise import pick
+from geoapp.services.markdown_text import Code, Markdown, code_span, environment
 from geoapp.store.base import Store
 from geoapp.store.photos import PhotoStorage
 
 MANIFEST = "manifest.json"
+TEXTS = environment(Path(__file__).parent / "package_texts")
 PHOTO_VARIANT = "large"
 
 
@@ -163,100 +165,50 @@ def readme(
     now: datetime,
     language: str,
 ) -> str:
-    """The data dictionary of the package in German ("de") or English."""
+    """The data dictionary of the package in German ("de") or English.
+
+    A template of ours with the values as data: every text a planner or resident typed is
+    escaped as Markdown, so it shows as typed and never becomes a link, image or HTML.
+    """
     consultation = data.consultation
-    de = language == "de"
     filters = data.filters.describe()
     by_category = data.contributions["category"].value_counts()
-    category_lines = [
-        f"- {pick(c.label, language)} (`{c.key}`): {int(by_category.get(c.key, 0))}"
-        for c in consultation.categories
-    ]
-    files = [f"- `{name}`: {text_de if de else text_en}" for name, text_de, text_en in FILES]
-    lines = [
-        f"# {pick(consultation.title, language)}",
-        "",
-        (
-            "Datenpaket der Beteiligung für den Wettbewerb."
-            if de
-            else "Data package of the consultation for the design competition."
+    language = "de" if language == "de" else "en"
+    return TEXTS.get_template(f"readme.{language}.md").render(
+        title=pick(consultation.title, language),
+        question=pick(consultation.question, language),
+        slug=Code(consultation.slug),
+        exported_at=iso_utc(now),
+        counts=counts,
+        filters=Code(
+            f"status={','.join(filters['status'])}; "
+            f"category={','.join(filters['category']) or '*'}; "
+            f"created_from={filters['created_from'] or '*'}; "
+            f"created_to={filters['created_to'] or '*'}"
         ),
-        "",
-        f"- {'Beteiligung' if de else 'Consultation'}: `{consultation.slug}`",
-        f"- {'Stand des Exports' if de else 'Exported at'}: {iso_utc(now)} (UTC)",
-        f"- {'Beiträge' if de else 'Contributions'}: {counts['contributions']}",
-        f"- {'Antworten' if de else 'Replies'}: {counts['replies']}",
-        f"- {'Fotos' if de else 'Photos'}: {counts['photos']}",
-        f"- {'Filter' if de else 'Filters'}: status={', '.join(filters['status'])}; "
-        f"category={', '.join(filters['category']) or '*'}; "
-        f"created_from={filters['created_from'] or '*'}; created_to={filters['created_to'] or '*'}",
-        "",
-        f"## {'Beiträge je Thema' if de else 'Contributions per category'}",
-        "",
-        *category_lines,
-        "",
-        f"## {'Dateien' if de else 'Files'}",
-        "",
-        *files,
-        "",
-        f"## {'Koordinatensysteme' if de else 'Coordinate reference systems'}",
-        "",
-        (
-            "- EPSG:25832 (ETRS89 / UTM Zone 32N, Meter): GeoPackage, DXF, x/y in CSV, Karte."
-            if de
-            else "- EPSG:25832 (ETRS89 / UTM zone 32N, metres): GeoPackage, DXF, x/y in CSV, map."
+        categories=[
+            {
+                "label": pick(c.label, language),
+                "key": Code(c.key),
+                "count": int(by_category.get(c.key, 0)),
+            }
+            for c in consultation.categories
+        ],
+        files=[{"name": Code(name), "de": de, "en": en} for name, de, en in FILES],
+        contribution_columns=Markdown(
+            markdown_table(CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, language)
         ),
-        (
-            "- EPSG:4326 (WGS84, Längengrad/Breitengrad): GeoJSON, lon/lat in CSV."
-            if de
-            else "- EPSG:4326 (WGS84, longitude/latitude): GeoJSON, lon/lat in CSV."
-        ),
-        "",
-        f"## {'Spalten der Beiträge' if de else 'Contribution columns'}",
-        "",
-        markdown_table(CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, language),
-        "",
-        f"## {'Spalten der Antworten' if de else 'Reply columns'}",
-        "",
-        markdown_table(REPLY_COLUMNS, language),
-        "",
-        f"## {'Spalten des Gebiets' if de else 'Perimeter columns'}",
-        "",
-        markdown_table(PERIMETER_COLUMNS, language),
-        "",
-        f"## {'Hinweise' if de else 'Notes'}",
-        "",
-        (
-            "- In CSV-Dateien beginnt ein Text, der mit "
-            + _starts()
-            + " anfinge, mit einem Apostroph ('), damit Tabellenprogramme ihn nicht als Formel "
-            "ausführen. GeoPackage und GeoJSON enthalten den Text unverändert."
-            if de
-            else "- In CSV files a text that would start with "
-            + _starts()
-            + " starts with an apostrophe (') so that spreadsheets do not run it as a formula. "
-            "GeoPackage and GeoJSON hold the exact text."
-        ),
-        (
-            "- Enthalten sind nur öffentliche Angaben: keine E-Mail-Adressen, keine Kennungen "
-            "von Teilnehmenden, keine IP-Adressen."
-            if de
-            else "- Only public data is included: no e-mail addresses, no participant "
-            "identifiers, no IP addresses."
-        ),
-        "",
-        f"## {'Lizenz' if de else 'Licence'}",
-        "",
-        f"- {licence.licence}",
-        f"- {'Namensnennung' if de else 'Attribution'}: {licence.attribution}",
-        "",
-    ]
-    return "\n".join(lines)
+        reply_columns=Markdown(markdown_table(REPLY_COLUMNS, language)),
+        perimeter_columns=Markdown(markdown_table(PERIMETER_COLUMNS, language)),
+        formula_starts=Markdown(_starts()),
+        licence=licence.licence,
+        attribution=licence.attribution,
+    )
 
 
 def _starts() -> str:
     names = {"\t": "Tab", "\r": "CR"}
-    return ", ".join(f"`{names.get(c, c)}`" for c in FORMULA_STARTS)
+    return ", ".join(code_span(names.get(c, c)) for c in FORMULA_STARTS)
 
 
 def _write_manifest(

@@ -189,9 +189,10 @@ def _contribution_frame(rows: list[Contribution], consultation: Consultation) ->
         "reply_count": np.array([c.reply_count for c in rows], dtype=np.int64),
         "source": [str(c.source) for c in rows],
         "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
+        "photo_alt": [c.photo_alt if c.photo_id else None for c in rows],
     }
     frame = pd.DataFrame(columns)[[c.name for c in CONTRIBUTION_COLUMNS]]
-    for name in ("author_name", "planner_response", "photo"):
+    for name in ("author_name", "planner_response", "photo", "photo_alt"):
         frame[name] = frame[name].astype(object)
     return gpd.GeoDataFrame(
         frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"

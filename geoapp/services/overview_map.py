@@ -39,14 +39,15 @@ def draw(
             )
         else:
             axes.scatter([], [], color=category.color, s=18, label=label)
-    axes.set_title(pick(consultation.title, "de"))
+    # Titles and labels are typed by planners: shown as text, never parsed as mathtext ($…$).
+    axes.set_title(pick(consultation.title, "de"), parse_math=False)
     axes.set_aspect("equal")
     axes.set_xticks([])
     axes.set_yticks([])
     axes.set_xlabel("")
     axes.set_ylabel("")
     _pad(axes)
-    axes.legend(
+    legend = axes.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.01),
         ncols=2,
@@ -54,10 +55,20 @@ def draw(
         frameon=False,
         title="Themen (Anzahl Beiträge)",
     )
+    for label in legend.get_texts():
+        label.set_parse_math(False)
     _scale_bar(axes)
     _north_arrow(axes)
     crs = perimeter.crs.to_epsg() if perimeter.crs else None
-    figure.text(0.01, 0.01, f"EPSG:{crs} · {attribution}", fontsize=7, color="#444444", ha="left")
+    figure.text(
+        0.01,
+        0.01,
+        f"EPSG:{crs} · {attribution}",
+        fontsize=7,
+        color="#444444",
+        ha="left",
+        parse_math=False,
+    )
     figure.savefig(path, format="png", bbox_inches="tight")
 
 

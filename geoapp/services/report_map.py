@@ -1,15 +1,20 @@
 """The report map: one self-contained HTML file (folium) that opens offline.
 
-Heat map, pins clustered per category as layers to switch on and off, the perimeter and a
-legend. folium links Leaflet and its plugins from CDNs by default; here every script and style
-is inlined from the installed packages instead, so the file needs no network at all.
+User and planner text never meets a template engine. folium renders the map skeleton from
+numbers and constants only; branca re-renders every element's output as template source, so a
+pin reading `{{ … }}` would otherwise run on the server. Everything typed (titles, questions,
+category labels, pins, names, answers, replies) goes into one JSON data element spliced into the
+rendered page, and `report_map.js` builds popups, legend and layer switcher from it with
+`textContent`: it is never parsed as HTML either. Scripts and styles of Leaflet and its plugins
+are inlined from the installed packages, so the file needs no network.
 """
 
 import base64
 import html
+import json
 import mimetypes
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +24,7 @@ import folium.plugins
 import shapely.geometry
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 
 from geoapp.config import Settings
@@ -27,116 +32,119 @@ from geoapp.i18n import translate
 from geoapp.paths import node_package
 from geoapp.services.consultations import get_for_planner
 from geoapp.services.localise import pick
-from geoapp.store.base import Consultation, Contribution, ContributionQuery, Store
+from geoapp.store.base import Category, Contribution, ContributionQuery, Reply, Status, Store
 
+HERE = Path(__file__).parent
 LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
 MARKERCLUSTER = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
 SCRIPTS = [
     LEAFLET / "leaflet.js",
     MARKERCLUSTER / "leaflet.markercluster.js",
     node_package("leaflet.heat") / "leaflet-heat.js",
+    HERE / "report_map.js",
 ]
 STYLES = [
     LEAFLET / "leaflet.css",
     MARKERCLUSTER / "MarkerCluster.css",
     MARKERCLUSTER / "MarkerCluster.Default.css",
+    HERE / "report_map.css",
 ]
-LEGEND_CSS = """
-.report-legend { position: absolute; z-index: 1000; bottom: 24px; left: 12px; max-width: 320px;
-  background: #fff; padding: 10px 12px; border-radius: 6px; font: 14px/1.4 sans-serif;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-.report-legend h1 { font-size: 16px; margin: 0 0 4px; }
-.report-legend p { margin: 0 0 6px; color: #444; }
-.report-legend ul { list-style: none; margin: 0; padding: 0; }
-.report-legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
-  margin-right: 6px; vertical-align: -1px; border: 1px solid #fff; box-shadow: 0 0 0 1px #999; }
-"""
+DATA_ID = "report-data"
+RTL_LANGUAGES = frozenset({"ar"})
+_JSON_IN_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
 
 
-class _Pins(MacroElement):
-    """Circle markers in the parent layer; popups are built from text, never parsed as HTML."""
+class _Start(MacroElement):
+    """Hands the map and its folium layers to report_map.js; its output holds only names."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this.pins|tojson }}.forEach(function (pin) {
-            var popup = document.createElement("div");
-            var text = document.createElement("p");
-            text.textContent = pin.text;
-            var meta = document.createElement("small");
-            meta.textContent = pin.meta;
-            popup.appendChild(text);
-            popup.appendChild(meta);
-            L.circleMarker([pin.lat, pin.lon], {
-                radius: 8, color: "#ffffff", weight: 1, fillColor: pin.color, fillOpacity: 0.9
-            }).bindPopup(popup).addTo({{ this._parent.get_name() }});
+        geoappReport({{ this.map.get_name() }}, {
+            perimeter: {{ this.perimeter.get_name() }},
+            heat: {{ this.heat.get_name() }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, pins: list[dict[str, Any]]) -> None:
+    def __init__(self, map_: folium.Map, perimeter: folium.GeoJson, heat: Any) -> None:
         super().__init__()
-        self._name = "Pins"
-        self.pins = pins
+        self._name = "GeoappReport"
+        self.map = map_
+        self.perimeter = perimeter
+        self.heat = heat
 
 
 def build(store: Store, slug: str, settings: Settings, language: str = "de") -> str:
     """The report map of consultation `slug` (its published pins) as one HTML document."""
     consultation = get_for_planner(store, slug)
-    pins = store.list_contributions(ContributionQuery(consultation.id))
+    query = ContributionQuery(consultation.id)
+    pins = [p for p in store.list_contributions(query) if p.geometry]
+    replies = store.replies_of_contributions(query, (Status.PUBLISHED,))
     perimeter = shapely.geometry.shape(consultation.perimeter)
     west, south, east, north = perimeter.bounds
-    title = pick(consultation.title, language)
 
     report = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2], zoom_start=15, tiles=None
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=15,
+        tiles=None,
+        attribution_control=False,
     )
-    _offline(report)
-    report.get_root().title = html.escape(translate("report_title", language, title=title))
-    folium.TileLayer(
-        tiles=settings.tile_url,
-        attr=html.escape(settings.tile_attribution),
-        name=translate("report_layer_basemap", language),
-    ).add_to(report)
-    folium.GeoJson(
-        consultation.perimeter,
-        name=translate("report_layer_perimeter", language),
+    outline = folium.GeoJson(
+        shapely.geometry.mapping(perimeter),
         style_function=lambda _feature: {"color": "#333333", "weight": 2, "fillOpacity": 0.04},
-    ).add_to(report)
-    heat = folium.plugins.HeatMap(
-        [[*_lat_lon(p), 1 + p.support_count] for p in pins if p.geometry],
-        name=translate("report_layer_heat", language),
-        radius=25,
-        blur=18,
     )
-    _offline(heat)
+    heat = folium.plugins.HeatMap(
+        [[*_lat_lon(p), 1 + p.support_count] for p in pins], radius=25, blur=18
+    )
+    for element in (report, heat):
+        element.default_js = []
+        element.default_css = []
+    outline.add_to(report)
     heat.add_to(report)
-    for category in consultation.categories:
-        label = pick(category.label, language)
-        cluster = folium.plugins.MarkerCluster(name=label)
-        _offline(cluster)
-        mine = [p for p in pins if p.category == category.key and p.geometry]
-        cluster.add_child(_Pins([_pin(p, category.color, language) for p in mine]))
-        cluster.add_to(report)
-    folium.LayerControl(collapsed=False).add_to(report)
     report.fit_bounds([[south, west], [north, east]])
-    report.get_root().html.add_child(Element(_legend(consultation, pins, language)))
-    return report.get_root().render()
+    report.add_child(_Start(report, outline, heat))
+    skeleton = report.get_root().render()
+
+    title = pick(consultation.title, language)
+    data = {
+        "language": language,
+        "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+        "title": title,
+        "question": pick(consultation.question, language),
+        "generated": translate(
+            "report_generated",
+            language,
+            count=len(pins),
+            date=datetime.now(UTC).strftime("%d.%m.%Y"),
+        ),
+        "tiles": {"url": settings.tile_url, "attribution": settings.tile_attribution},
+        "labels": {
+            key: translate(f"report_{key}", language)
+            for key in ("layers", "layer_basemap", "layer_perimeter", "layer_heat", "answer")
+        },
+        "categories": _categories(consultation.categories, pins, language),
+        "pins": _pins(pins, replies, consultation.categories, language),
+    }
+    head = (
+        f"<title>{html.escape(translate('report_title', language, title=title))}</title>\n"
+        f'<script type="application/json" id="{DATA_ID}">{json_for_html(data)}</script>\n'
+        + "".join(f"<style>{_inline_images(path)}</style>\n" for path in STYLES)
+        + "".join(f"<script>{_script(path)}</script>\n" for path in SCRIPTS)
+    )
+    return skeleton.replace("</head>", head + "</head>", 1)
 
 
-def _offline(element: Any) -> None:
-    """Drop the element's CDN links; the inlined copies serve instead."""
-    element.default_js = []
-    element.default_css = []
-    if isinstance(element, folium.Map):
-        header = element.get_root().header
-        for index, path in enumerate(STYLES):
-            header.add_child(Element(f"<style>{_inline_images(path)}</style>"), f"css{index}")
-        header.add_child(Element(f"<style>{LEGEND_CSS}</style>"), "legend_css")
-        for index, path in enumerate(SCRIPTS):
-            code = re.sub(r"</(script)", r"<\\/\1", path.read_text(encoding="utf-8"), flags=re.I)
-            header.add_child(Element(f"<script>{code}</script>"), f"js{index}")
+def json_for_html(value: Any) -> str:
+    """`value` as JSON that is inert inside an HTML element: no `<`, `>` or `&` left."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028]", lambda m: _JSON_IN_HTML[m.group()], text)
+
+
+def _script(path: Path) -> str:
+    """A script file's code, safe to inline: a `</script` inside it cannot close the element."""
+    return re.sub(r"</(script)", r"<\\/\1", path.read_text(encoding="utf-8"), flags=re.I)
 
 
 def _inline_images(css_file: Path) -> str:
@@ -157,32 +165,56 @@ def _lat_lon(pin: Contribution) -> list[float]:
     return [lat, lon]
 
 
-def _pin(pin: Contribution, color: str, language: str) -> dict[str, Any]:
+def _categories(
+    categories: list[Category], pins: list[Contribution], language: str
+) -> list[dict[str, Any]]:
+    counts = Counter(p.category for p in pins)
+    return [
+        {
+            "key": c.key,
+            "label": pick(c.label, language),
+            "color": c.color,
+            "count": counts.get(c.key, 0),
+        }
+        for c in categories
+    ]
+
+
+def _pins(
+    pins: list[Contribution], replies: list[Reply], categories: list[Category], language: str
+) -> list[dict[str, Any]]:
+    labels = {c.key: pick(c.label, language) for c in categories}
+    replies_of: dict[str, list[Reply]] = defaultdict(list)
+    for reply in replies:
+        replies_of[reply.contribution_id].append(reply)
+    return [_pin(p, labels, replies_of[p.id], language) for p in pins]
+
+
+def _pin(
+    pin: Contribution, labels: dict[str, str], replies: list[Reply], language: str
+) -> dict[str, Any]:
+    """What the popup of one pin shows, as text."""
     lat, lon = _lat_lon(pin)
+    photo = translate("report_photo", language, alt=pin.photo_alt or "") if pin.photo_id else None
     meta = translate(
         "report_pin_meta",
         language,
         date=pin.created_at.strftime("%d.%m.%Y"),
         supports=pin.support_count,
     )
-    return {"lat": lat, "lon": lon, "color": color, "text": pin.text, "meta": meta}
+    return {
+        "lat": lat,
+        "lon": lon,
+        "category": pin.category,
+        "label": labels.get(pin.category, pin.category),
+        "text": pin.text,
+        "author": _by(pin.author_name, language),
+        "photo": photo,
+        "meta": meta,
+        "answer": pin.planner_response,
+        "replies": [{"text": r.text, "author": _by(r.author_name, language)} for r in replies],
+    }
 
 
-def _legend(consultation: Consultation, pins: list[Contribution], language: str) -> str:
-    counts = Counter(p.category for p in pins)
-    items = "".join(
-        f'<li><span class="swatch" style="background:{html.escape(c.color)}"></span>'
-        f"{html.escape(pick(c.label, language))} ({counts.get(c.key, 0)})</li>"
-        for c in consultation.categories
-    )
-    generated = translate(
-        "report_generated",
-        language,
-        count=len(pins),
-        date=datetime.now(UTC).strftime("%d.%m.%Y"),
-    )
-    title = html.escape(pick(consultation.title, language))
-    return (
-        f'<div class="report-legend"><h1>{title}</h1><p>{html.escape(generated)}</p>'
-        f"<ul>{items}</ul></div>"
-    )
+def _by(name: str | None, language: str) -> str | None:
+    return translate("report_author", language, name=name) if name else None
