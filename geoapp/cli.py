@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geoapp.config import Settings
 from geoapp.errors import DomainError
@@ -18,6 +19,9 @@ from geoapp.models import ImportSource
 from geoapp.services.export_formats import Format
 from geoapp.store import Store
 from geoapp.store.base import PlannerRole, Status
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
@@ -178,16 +182,18 @@ def _import(args: argparse.Namespace) -> None:
             print(f"{len(plan.accepted)} would be created, {len(plan.refused)} refused")
             return
         actor = f"cli:{getpass.getuser()}"
-        result = imports.run(store, plan, actor, datetime.now(UTC), _progress_bar)
+        with _progress_bar(len(plan.accepted), "Beiträge") as bar:
+            result = imports.run(
+                store, plan, actor, datetime.now(UTC), lambda done, _total: bar.update(done - bar.n)
+            )
     print(f"{result.created} created, {len(result.refused)} refused")
 
 
-def _progress_bar(done: int, total: int) -> None:
-    """A one-line progress bar on stderr, redrawn in place."""
-    width = 30
-    filled = width * done // total if total else width
-    end = "\n" if done >= total else ""
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
+def _progress_bar(total: int, unit: str) -> "tqdm[None]":
+    """A progress bar on stderr, drawn only when stderr is a terminal (never into a log)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=f" {unit}", disable=None, file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> None:
@@ -196,6 +202,7 @@ def _export(args: argparse.Namespace) -> None:
 
     from geoapp import geo
     from geoapp.services import export_package, exports
+    from geoapp.services.consultations import get_for_planner
     from geoapp.store.photos import FileSystemPhotoStorage
 
     epsg = geo.parse_crs(args.crs) if args.crs else None
@@ -206,16 +213,13 @@ def _export(args: argparse.Namespace) -> None:
         created_to=args.created_to,
     )
     with _store() as (store, settings):
-        consultation = exports.planner_consultation(store, args.slug)
+        consultation = get_for_planner(store, args.slug)
         total = exports.count(store, consultation, filters)
-        done = 0
-
-        def progress(more: int) -> None:
-            nonlocal done
-            done += more
-            _progress_bar(done, total)
-
-        with tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder:
+        with (
+            _progress_bar(total, "Beiträge") as bar,
+            tempfile.TemporaryDirectory(dir=args.output.resolve().parent) as folder,
+        ):
+            progress = bar.update
             if args.package:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
                 photos = FileSystemPhotoStorage(settings.uploads_dir)

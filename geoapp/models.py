@@ -314,21 +314,15 @@ class ConsultationForPlanner(BaseModel):
     updated_at: datetime | None
 
 
-class EntrySource(StrEnum):
-    """Where a pin entered by a planner came from."""
-
-    OFFICE = "office"
-    WORKSHOP = "workshop"
-    PAPER = "paper"
+def _sources(name: str, *members: Source) -> type[StrEnum]:
+    """A subset of `Source` as an enum of its own (for the API's input schemas)."""
+    return StrEnum(name, {m.name: m.value for m in members})  # type: ignore[return-value]
 
 
-class ImportSource(StrEnum):
-    """Where imported pins came from; `import` when nothing more is known."""
-
-    OFFICE = "office"
-    WORKSHOP = "workshop"
-    PAPER = "paper"
-    IMPORT = "import"
+EntrySource = _sources("EntrySource", Source.OFFICE, Source.WORKSHOP, Source.PAPER)
+"""Where a pin entered by a planner came from."""
+ImportSource = _sources("ImportSource", Source.OFFICE, Source.WORKSHOP, Source.PAPER, Source.IMPORT)
+"""Where imported pins came from; `import` when nothing more is known."""
 
 
 class ContributionEntry(BaseModel):

@@ -1,11 +1,17 @@
 """Server-side messages (problem details) in the languages the UI offers; German is the source."""
 
 import json
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 
 SOURCE_LANGUAGE = "de"
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
 _CATALOGS = Path(__file__).parent
 
 
@@ -24,9 +30,22 @@ def translate(key: str, language: str, **params: Any) -> str:
     """The message `key` in `language`, falling back to German, with params filled in."""
     template = catalog(language).get(key) or catalog(SOURCE_LANGUAGE).get(key) or key
     try:
-        return template.format(**params)
+        return template.format(**{name: localised(v, language) for name, v in params.items()})
     except (KeyError, IndexError):
         return template
+
+
+def localised(value: Any, language: str) -> Any:
+    """Times (in Europe/Berlin), dates and whole numbers written as readers of `language` do."""
+    if isinstance(value, datetime):
+        local = value.astimezone(LOCAL_TIME)
+        day = format_date(local, "medium", locale=language)
+        return f"{day} {format_time(local, 'short', locale=language)}"
+    if isinstance(value, date):
+        return format_date(value, "medium", locale=language)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value, locale=language)
+    return value
 
 
 def negotiate(accept_language: str | None, supported: list[str] | tuple[str, ...]) -> str:

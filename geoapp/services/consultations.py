@@ -5,7 +5,6 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from geoapp import geo, geofiles
 from geoapp.errors import InvalidInput, NotAllowedNow, NotFound
@@ -30,7 +29,6 @@ from geoapp.store.base import (
 )
 
 PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
 def list_public(store: Store, language: str) -> list[ConsultationPublic]:
@@ -51,9 +49,9 @@ def get_public(store: Store, slug: str) -> Consultation:
 def require_accepting(consultation: Consultation, now: datetime) -> None:
     """Refuse new contributions outside the consultation's status and dates."""
     if now < consultation.opens_at:
-        raise NotAllowedNow("consultation_not_open_yet", opens_at=_local(consultation.opens_at))
+        raise NotAllowedNow("consultation_not_open_yet", opens_at=consultation.opens_at)
     if consultation.status != ConsultationStatus.OPEN or now >= consultation.closes_at:
-        raise NotAllowedNow("consultation_closed", closes_at=_local(consultation.closes_at))
+        raise NotAllowedNow("consultation_closed", closes_at=consultation.closes_at)
 
 
 def to_public(c: Consultation, language: str) -> ConsultationPublic:
@@ -74,10 +72,6 @@ def to_public(c: Consultation, language: str) -> ConsultationPublic:
             for cat in c.categories
         ],
     )
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M")
 
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?")

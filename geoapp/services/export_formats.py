@@ -6,6 +6,7 @@ GDAL's XLSX and CSV drivers hold no geometry, so those get lon/lat (and x/y) col
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,31 +41,6 @@ class Format(StrEnum):
     DXF = "dxf"
 
 
-@dataclass(frozen=True)
-class FormatSpec:
-    suffix: str
-    media_type: str
-    default_epsg: int
-    wgs84_only: bool = False
-
-
-FORMATS: dict[Format, FormatSpec] = {
-    Format.GEOJSON: FormatSpec(".geojson", "application/geo+json", geo.WGS84_EPSG, wgs84_only=True),
-    Format.GPKG: FormatSpec(".gpkg", "application/geopackage+sqlite3", ETRS89_UTM32),
-    Format.SHP: FormatSpec(".shp.zip", "application/zip", ETRS89_UTM32),
-    Format.CSV: FormatSpec(".csv", "text/csv; charset=utf-8", ETRS89_UTM32),
-    Format.XLSX: FormatSpec(
-        ".xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ETRS89_UTM32,
-    ),
-    Format.KML: FormatSpec(".kml", "application/vnd.google-earth.kml+xml", geo.WGS84_EPSG, True),
-    Format.DXF: FormatSpec(".dxf", "image/vnd.dxf", ETRS89_UTM32),
-}
-
-SEPARATORS = {",": "COMMA", ";": "SEMICOLON"}
-
-
 @dataclass
 class Tables:
     """The layers of an export, in WGS84."""
@@ -74,22 +50,20 @@ class Tables:
     perimeter: gpd.GeoDataFrame
 
 
-def write(tables: Tables, fmt: Format, epsg: int, path: Path, separator: str = ",") -> None:
-    """Write `tables` as `fmt` in EPSG `epsg` to `path`."""
-    if fmt == Format.GEOJSON:
-        write_geojson(tables.contributions, path)
-    elif fmt == Format.GPKG:
-        write_gpkg(tables, epsg, path)
-    elif fmt == Format.SHP:
-        write_shapefile_zip(tables, epsg, path)
-    elif fmt == Format.CSV:
-        write_csv(spreadsheet_table(tables.contributions, epsg), path, separator)
-    elif fmt == Format.XLSX:
-        write_xlsx(tables, epsg, path)
-    elif fmt == Format.KML:
-        write_kml(tables.contributions, path)
-    else:
-        write_dxf(tables.contributions, epsg, path)
+Writer = Callable[[Tables, int, Path, str], None]
+"""Writes the tables in an EPSG code to a path (the last argument: the CSV separator)."""
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    suffix: str
+    media_type: str
+    default_epsg: int
+    write: Writer
+    wgs84_only: bool = False
+
+
+SEPARATORS = {",": "COMMA", ";": "SEMICOLON"}
 
 
 def write_geojson(
@@ -189,6 +163,57 @@ def write_dxf(contributions: gpd.GeoDataFrame, epsg: int, path: Path) -> None:
         crs=points.crs,
     )
     pyogrio.write_dataframe(frame, path, driver="DXF")
+
+
+FORMATS: dict[Format, FormatSpec] = {
+    Format.GEOJSON: FormatSpec(
+        ".geojson",
+        "application/geo+json",
+        geo.WGS84_EPSG,
+        lambda tables, _epsg, path, _sep: write_geojson(tables.contributions, path),
+        wgs84_only=True,
+    ),
+    Format.GPKG: FormatSpec(
+        ".gpkg",
+        "application/geopackage+sqlite3",
+        ETRS89_UTM32,
+        lambda tables, epsg, path, _sep: write_gpkg(tables, epsg, path),
+    ),
+    Format.SHP: FormatSpec(
+        ".shp.zip",
+        "application/zip",
+        ETRS89_UTM32,
+        lambda tables, epsg, path, _sep: write_shapefile_zip(tables, epsg, path),
+    ),
+    Format.CSV: FormatSpec(
+        ".csv",
+        "text/csv; charset=utf-8",
+        ETRS89_UTM32,
+        lambda tables, epsg, path, sep: write_csv(
+            spreadsheet_table(tables.contributions, epsg), path, sep
+        ),
+    ),
+    Format.XLSX: FormatSpec(
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ETRS89_UTM32,
+        lambda tables, epsg, path, _sep: write_xlsx(tables, epsg, path),
+    ),
+    Format.KML: FormatSpec(
+        ".kml",
+        "application/vnd.google-earth.kml+xml",
+        geo.WGS84_EPSG,
+        lambda tables, _epsg, path, _sep: write_kml(tables.contributions, path),
+        wgs84_only=True,
+    ),
+    Format.DXF: FormatSpec(
+        ".dxf",
+        "image/vnd.dxf",
+        ETRS89_UTM32,
+        lambda tables, epsg, path, _sep: write_dxf(tables.contributions, epsg, path),
+    ),
+}
+"""Every export format: file suffix, media type, default CRS and its writer."""
 
 
 def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:

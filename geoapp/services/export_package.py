@@ -4,12 +4,14 @@ import hashlib
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from geoapp.services import overview_map
+from geoapp.services.consultations import get_for_planner
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
     COORDINATE_COLUMNS,
@@ -34,7 +36,7 @@ from geoapp.services.exports import (
     Progress,
     collect,
     iso_utc,
-    planner_consultation,
+    photo_name,
 )
 from geoapp.services.localise import pick
 from geoapp.services.markdown_text import Code, Markdown, code_span, environment
@@ -66,17 +68,20 @@ def build(
 ) -> ExportFile:
     """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, README, manifest."""
     now = now or datetime.now(UTC)
-    consultation = planner_consultation(store, slug)
+    consultation = get_for_planner(store, slug)
     data = collect(store, consultation, filters, progress)
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         root = Path(scratch) / consultation.slug
         root.mkdir()
-        photo_count = _write_files(data, photos, licence, root)
+        job = _Job(data, photos, licence)
+        for file in FILES:
+            if file.write is not None:
+                file.write(job, root / file.name.rstrip("/"))
         counts = {
             "contributions": len(data.contributions),
             "replies": len(data.replies),
-            "photos": photo_count,
+            "photos": sum(1 for _ in (root / "fotos").glob("*.jpg")),
         }
         for language, name in (("de", "LIESMICH.md"), ("en", "README.md")):
             text = readme(data, counts, licence, now, language)
@@ -87,75 +92,99 @@ def build(
     return ExportFile(path=path, filename=filename, media_type="application/zip")
 
 
-def _write_files(
-    data: ExportData, photos: PhotoStorage | None, licence: Licence, root: Path
-) -> int:
-    write_gpkg(data, ETRS89_UTM32, root / "beteiligung.gpkg")
-    write_geojson(data.contributions, root / "beitraege.geojson")
-    write_geojson(data.perimeter, root / "gebiet.geojson")
-    write_dxf(data.contributions, ETRS89_UTM32, root / "beitraege.dxf")
-    write_csv(spreadsheet_table(data.contributions, ETRS89_UTM32), root / "beitraege.csv")
-    write_csv(data.replies, root / "antworten.csv")
+@dataclass(frozen=True)
+class _Job:
+    """What the writers of the package's files need."""
+
+    data: ExportData
+    photos: PhotoStorage | None
+    licence: Licence
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """One file (or folder) of the package: its name, what it is, and how it is written."""
+
+    name: str
+    de: str
+    en: str
+    write: Callable[[_Job, Path], None] | None
+    """None: written after the others (the manifest, which hashes them)."""
+
+
+def _overview(job: _Job, path: Path) -> None:
     overview_map.draw(
-        data.consultation,
-        projected(data.contributions, ETRS89_UTM32),
-        projected(data.perimeter, ETRS89_UTM32),
-        root / "uebersicht.png",
-        licence.attribution,
+        job.data.consultation,
+        projected(job.data.contributions, ETRS89_UTM32),
+        projected(job.data.perimeter, ETRS89_UTM32),
+        path,
+        job.licence.attribution,
     )
-    if photos is None or not data.photos:
-        return 0
-    folder = root / "fotos"
+
+
+def _photos(job: _Job, folder: Path) -> None:
+    if job.photos is None or not job.data.photos:
+        return
     folder.mkdir()
-    written = 0
-    for contribution_id, photo_id in data.photos.items():
+    for contribution_id, photo_id in job.data.photos.items():
         # Stored photos were re-encoded from pixels on upload: no EXIF, GPS or XMP is left.
-        image = photos.get(photo_id, PHOTO_VARIANT)
+        image = job.photos.get(photo_id, PHOTO_VARIANT)
         if image is not None:
-            (folder / f"{contribution_id}.jpg").write_bytes(image)
-            written += 1
-    return written
+            (folder / photo_name(contribution_id)).write_bytes(image)
 
 
-FILES: tuple[tuple[str, str, str], ...] = (
-    (
+FILES: tuple[PackageFile, ...] = (
+    PackageFile(
         "beteiligung.gpkg",
         "GeoPackage, EPSG:25832: Layer contributions, replies (ohne Geometrie), perimeter",
         "GeoPackage, EPSG:25832: layers contributions, replies (no geometry), perimeter",
+        lambda job, path: write_gpkg(job.data, ETRS89_UTM32, path),
     ),
-    (
+    PackageFile(
         "beitraege.geojson",
         "Beiträge als GeoJSON (RFC 7946), WGS84",
         "Contributions as GeoJSON (RFC 7946), WGS84",
+        lambda job, path: write_geojson(job.data.contributions, path),
     ),
-    ("gebiet.geojson", "Gebiet der Beteiligung, WGS84", "Consultation perimeter, WGS84"),
-    (
+    PackageFile(
+        "gebiet.geojson",
+        "Gebiet der Beteiligung, WGS84",
+        "Consultation perimeter, WGS84",
+        lambda job, path: write_geojson(job.data.perimeter, path),
+    ),
+    PackageFile(
         "beitraege.dxf",
         "CAD, EPSG:25832: ein Layer je Thema, Beschriftung mit der Kennung",
         "CAD, EPSG:25832: one layer per category, labelled with the id",
+        lambda job, path: write_dxf(job.data.contributions, ETRS89_UTM32, path),
     ),
-    (
+    PackageFile(
         "beitraege.csv",
         "Tabelle (UTF-8 mit BOM, Komma): lon/lat WGS84 und x/y EPSG:25832",
         "Table (UTF-8 with BOM, comma): lon/lat WGS84 and x/y EPSG:25832",
+        lambda job, path: write_csv(spreadsheet_table(job.data.contributions, ETRS89_UTM32), path),
     ),
-    (
+    PackageFile(
         "antworten.csv",
         "Antworten, verknüpft über contribution_id",
         "Replies, linked by contribution_id",
+        lambda job, path: write_csv(job.data.replies, path),
     ),
-    (
+    PackageFile(
         "uebersicht.png",
         "Übersichtskarte: Gebiet und Beiträge nach Thema",
         "Overview map: perimeter and contributions by category",
+        _overview,
     ),
-    (
+    PackageFile(
         "fotos/",
         "Fotos ohne Metadaten, benannt nach der Kennung des Beitrags",
         "Photos without metadata, named by contribution id",
+        _photos,
     ),
-    (MANIFEST, "SHA-256 jeder Datei", "SHA-256 of every file"),
+    PackageFile(MANIFEST, "SHA-256 jeder Datei", "SHA-256 of every file", None),
 )
+"""The package's files in the order they are written and described in its README."""
 
 
 def readme(
@@ -194,7 +223,7 @@ def readme(
             }
             for c in consultation.categories
         ],
-        files=[{"name": Code(name), "de": de, "en": en} for name, de, en in FILES],
+        files=[{"name": Code(f.name), "de": f.de, "en": f.en} for f in FILES],
         contribution_columns=Markdown(
             markdown_table(CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS, language)
         ),

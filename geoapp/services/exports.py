@@ -16,8 +16,10 @@ import shapely.geometry
 from geoapp import geo
 from geoapp.errors import InvalidInput, NotFound
 from geoapp.services import consultations
+from geoapp.services.consultations import get_for_planner
+from geoapp.services.contributions import require_category
 from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS
-from geoapp.services.export_formats import FORMATS, Format, Tables, write, write_geojson
+from geoapp.services.export_formats import FORMATS, Format, Tables, write_geojson
 from geoapp.services.localise import pick
 from geoapp.store.base import (
     Consultation,
@@ -91,14 +93,6 @@ def resolve_crs(fmt: Format, epsg: int | None) -> int:
     return epsg
 
 
-def planner_consultation(store: Store, slug: str) -> Consultation:
-    """Any consultation by slug, drafts included: planners export what they run."""
-    consultation = store.get_consultation(slug)
-    if consultation is None:
-        raise NotFound("consultation_not_found", slug=slug)
-    return consultation
-
-
 def collect(
     store: Store,
     consultation: Consultation,
@@ -108,10 +102,8 @@ def collect(
     """Read the contributions (and their replies) that match `filters` into WGS84 tables."""
     if filters.created_from and filters.created_to and filters.created_from >= filters.created_to:
         raise InvalidInput("export_range_invalid", field="created_to")
-    known = {c.key for c in consultation.categories}
-    unknown = [key for key in filters.categories if key not in known]
-    if unknown:
-        raise InvalidInput("category_unknown", field="category", category=unknown[0])
+    for key in filters.categories:
+        require_category(consultation, key)
     query = filters.query(consultation)
     rows: list[Contribution] = []
     for contribution in store.iter_contributions(query):
@@ -147,12 +139,12 @@ def export_file(
 ) -> ExportFile:
     """Write one export of consultation `slug` into `folder`; returns where and what it is."""
     epsg = resolve_crs(fmt, epsg)
-    consultation = planner_consultation(store, slug)
+    consultation = get_for_planner(store, slug)
     data = collect(store, consultation, filters, progress)
     spec = FORMATS[fmt]
     filename = f"{consultation.slug}{spec.suffix}"
     path = folder / filename
-    write(data, fmt, epsg, path, separator=separator)
+    spec.write(data, epsg, path, separator)
     return ExportFile(path=path, filename=filename, media_type=spec.media_type)
 
 

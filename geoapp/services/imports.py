@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
 
 from geoapp import geo, geofiles
 from geoapp.errors import DomainError, InvalidInput
-from geoapp.i18n import translate
+from geoapp.i18n import LOCAL_TIME, translate
 from geoapp.models import NAME_MAX, TEXT_MAX, ImportResult, ImportRow, RefusedRow
 from geoapp.services import audit
 from geoapp.services.consultations import get_for_planner, require_accepting_entries
-from geoapp.services.contributions import located
+from geoapp.services.contributions import located, require_category
 from geoapp.services.localise import pick
 from geoapp.store.base import (
     AuditEvent,
@@ -35,7 +34,6 @@ from geoapp.store.base import (
 )
 
 ETRS89_UTM32 = "EPSG:25832"
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 BATCH = 100
 # Column names (lower-case) accepted for each value; German spreadsheets use the German ones.
 COLUMNS = {
@@ -172,10 +170,16 @@ def _contribution(
 
 def _category(value: str, consultation: Consultation) -> str:
     """A category key, also recognised by its German label (as written on paper cards)."""
-    for category in consultation.categories:
-        if value.lower() in (category.key, pick(category.label, "de").lower()):
-            return category.key
-    raise InvalidInput("category_unknown", category=value)
+    key = next(
+        (
+            c.key
+            for c in consultation.categories
+            if value.lower() in (c.key, pick(c.label, "de").lower())
+        ),
+        value,
+    )
+    require_category(consultation, key)
+    return key
 
 
 def _date(value: Any, now: datetime) -> datetime:

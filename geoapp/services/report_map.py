@@ -15,7 +15,7 @@ import json
 import mimetypes
 import re
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geoapp.config import Settings
-from geoapp.i18n import translate
+from geoapp.i18n import LOCAL_TIME, translate
 from geoapp.paths import node_package
 from geoapp.services.consultations import get_for_planner
 from geoapp.services.localise import pick
@@ -117,7 +117,7 @@ def build(store: Store, slug: str, settings: Settings, language: str = "de") -> 
             "report_generated",
             language,
             count=len(pins),
-            date=datetime.now(UTC).strftime("%d.%m.%Y"),
+            date=datetime.now(LOCAL_TIME).date(),
         ),
         "tiles": {"url": settings.tile_url, "attribution": settings.tile_attribution},
         "labels": {
@@ -199,7 +199,7 @@ def _pin(
     meta = translate(
         "report_pin_meta",
         language,
-        date=pin.created_at.strftime("%d.%m.%Y"),
+        date=pin.created_at.astimezone(LOCAL_TIME).date(),
         supports=pin.support_count,
     )
     return {

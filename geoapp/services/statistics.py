@@ -3,13 +3,12 @@
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from geoapp.i18n import LOCAL_TIME
 from geoapp.models import CountOverTime, Statistics, SupportedContribution
 from geoapp.services.consultations import get_for_planner
 from geoapp.store.base import Contribution, ContributionQuery, Source, Status, Store
 
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 TOP = 10
 
 

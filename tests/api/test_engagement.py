@@ -127,7 +127,7 @@ def test_refuses_reply_when_replies_are_off(app_client, app_store) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", "Bitte schreiben Sie einen Text."), ("a" * 1001, "höchstens 1000 Zeichen")],
+    [("", "Bitte schreiben Sie einen Text."), ("a" * 1001, "höchstens 1.000 Zeichen")],
 )
 def test_refuses_empty_or_too_long_reply(app_client, app_store, text, expected) -> None:
     pin = make_contribution(app_store, make_consultation(app_store))

@@ -233,7 +233,7 @@ def test_json_routes_keep_their_small_limit(app_client, app_store) -> None:
     response = app_client.post(
         "/api/consultations/test/contributions", json=body(text="x" * 200_000)
     )
-    assert "65536" in assert_problem(response, 413)["detail"]
+    assert "65.536" in assert_problem(response, 413)["detail"]
 
 
 def test_refuses_upload_without_file(app_client, settings) -> None:

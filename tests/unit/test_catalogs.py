@@ -1,6 +1,7 @@
 """Every catalog has exactly German's keys and placeholders, and every offered language has both."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from string import Formatter
 
@@ -8,7 +9,7 @@ import pytest
 
 import geoapp.i18n
 from geoapp.config import Settings
-from geoapp.i18n import SOURCE_LANGUAGE
+from geoapp.i18n import SOURCE_LANGUAGE, translate
 
 CATALOG_FOLDERS = {
     "server": Path(geoapp.i18n.__file__).parent,
@@ -77,3 +78,12 @@ def test_every_offered_language_has_both_catalogs(language: str) -> None:
 
 def test_seven_languages_are_offered_by_default() -> None:
     assert set(Settings().languages) == {"de", "en", "tr", "ar", "uk", "pl", "ru"}
+
+
+def test_messages_write_dates_and_numbers_as_their_readers_do() -> None:
+    moment = datetime(2027, 6, 30, 21, 59, tzinfo=UTC)  # 23:59 in Kamen (summer time)
+    assert translate("consultation_closed", "de", closes_at=moment).count("30.06.2027 23:59") == 1
+    english = translate("consultation_closed", "en", closes_at=moment)
+    assert "Jun 30, 2027" in english and "11:59" in english
+    assert "2.000" in translate("text_too_long", "de", max=2000)
+    assert "2,000" in translate("text_too_long", "en", max=2000)

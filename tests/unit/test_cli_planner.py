@@ -1,6 +1,11 @@
 """The command line: planner accounts, imports and the report map, on a tmp database."""
 
+import fcntl
+import os
 import re
+import struct
+import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -120,16 +125,34 @@ def test_import_dry_run_lists_refusals_and_creates_nothing(consultation, tmp_pat
     assert pins_of(consultation) == []
 
 
-def test_import_creates_pins_with_a_progress_bar(consultation, tmp_path, capsys) -> None:
+def test_import_creates_pins_with_a_progress_bar_on_a_terminal(
+    consultation, tmp_path, capsys, monkeypatch
+) -> None:
     path = tmp_path / "karten.csv"
     path.write_text(CSV, encoding="utf-8")
-    cli.main(["import", consultation, str(path), "--source", "workshop"])
-    out, err = capsys.readouterr()
-    assert "2 created, 1 refused" in out
-    assert "[##############################] 2/2" in err
+    leader, follower = os.openpty()
+    # A terminal of 24 rows and 80 columns, as a real one has a size.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    with os.fdopen(follower, "w", encoding="utf-8") as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        cli.main(["import", consultation, str(path), "--source", "workshop"])
+        terminal.flush()
+    drawn = os.read(leader, 65536).decode("utf-8")
+    os.close(leader)
+    assert "2/2" in drawn and "100%" in drawn
+    assert "2 created, 1 refused" in capsys.readouterr().out
     pins = pins_of(consultation)
     assert sorted(p.text for p in pins) == ["Bank am Markt", "Fahrradbügel"]
     assert {p.source for p in pins} == {Source.WORKSHOP}
+
+
+def test_import_writes_no_progress_bar_into_a_log(consultation, tmp_path, capsys) -> None:
+    path = tmp_path / "karten.csv"
+    path.write_text(CSV, encoding="utf-8")
+    cli.main(["import", consultation, str(path)])
+    out, err = capsys.readouterr()
+    assert "2 created, 1 refused" in out
+    assert "2/2" not in err and "\r" not in err
 
 
 def test_import_into_an_unknown_consultation_fails_with_a_message(data_dir, tmp_path, capsys):
