@@ -1,28 +1,35 @@
-"""Participant identity: a random token in a cookie; the database only ever sees its hash."""
+"""Participant identity: a server-signed token in a cookie; the database only sees its hash.
+
+A token is `nonce.signature`: 256 random bits and their HMAC under the server's participant
+key, so a token a client makes up is refused instead of counting as a new participant.
+"""
 
 import hashlib
 import re
 import secrets
-from typing import TypeGuard
+
+from geoapp.security.server_keys import sign, signed
 
 COOKIE_NAME = "geoapp_participant"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers accept (RFC 6265bis)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+_TOKEN = re.compile(r"([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})")
 
 
-def new_token() -> str:
-    """A fresh token with 256 bits of randomness."""
-    return secrets.token_urlsafe(32)
+def new_token(key: bytes) -> str:
+    """A fresh token: a 256-bit nonce and its signature."""
+    nonce = secrets.token_urlsafe(32)
+    return f"{nonce}.{sign(key, nonce)}"
 
 
-def is_token(value: str | None) -> TypeGuard[str]:
-    """Whether `value` has the shape of a token we issue (anything else is ignored)."""
-    return value is not None and _TOKEN.fullmatch(value) is not None
+def is_token(value: str | None, key: bytes) -> bool:
+    """Whether `value` is a token this server issued (anything else is refused)."""
+    match = _TOKEN.fullmatch(value or "")
+    return match is not None and signed(key, match[1], match[2])
 
 
 def hash_token(token: str) -> str:
     """The stored identity of a token: SHA-256, hex.
 
-    A random 256-bit token cannot be guessed back from its hash, so no pepper is needed.
+    A token holds 256 random bits, so it cannot be guessed back from its hash; no pepper needed.
     """
     return hashlib.sha256(token.encode("ascii")).hexdigest()
