@@ -86,8 +86,9 @@ def get_participant(request: Request, keys: KeysDep) -> str:
 def get_optional_participant(request: Request, keys: KeysDep) -> str | None:
     """The participant's hash if the browser has a valid token; reading never sets one."""
     token = request.cookies.get(participants.COOKIE_NAME)
-    valid = token is not None and participants.is_token(token, keys.participant)
-    return participants.hash_token(token) if valid else None
+    if not participants.is_token(token, keys.participant):
+        return None
+    return participants.hash_token(token)
 
 
 def get_client_network(request: Request, keys: KeysDep) -> str:

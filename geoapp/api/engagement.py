@@ -68,7 +68,7 @@ def obtain_participant(
     network, so one address cannot mint participants without end.
     """
     token = request.cookies.get(participants.COOKIE_NAME)
-    if token is not None and participants.is_token(token, keys.participant):
+    if participants.is_token(token, keys.participant):
         return ParticipantState(new=False)
     limiter.check(Action.PARTICIPANT, None, datetime.now(UTC))
     response.set_cookie(

@@ -7,6 +7,7 @@ key, so a token a client makes up is refused instead of counting as a new partic
 import hashlib
 import re
 import secrets
+from typing import TypeGuard
 
 from geoapp.security.server_keys import sign, signed
 
@@ -21,7 +22,7 @@ def new_token(key: bytes) -> str:
     return f"{nonce}.{sign(key, nonce)}"
 
 
-def is_token(value: str | None, key: bytes) -> bool:
+def is_token(value: str | None, key: bytes) -> TypeGuard[str]:
     """Whether `value` is a token this server issued (anything else is refused)."""
     match = _TOKEN.fullmatch(value or "")
     return match is not None and signed(key, match[1], match[2])
