@@ -51,13 +51,17 @@ REPORT_RESPONSES = {
     "/participant",
     response_model=ParticipantState,
     responses={
-        200: {"model": ParticipantState, "description": "This browser already has a token."},
+        200: {
+            "model": ParticipantState,
+            "description": "This browser already is a participant (an old token is re-signed).",
+        },
         201: {"model": ParticipantState, "description": "A new token cookie was set."},
     },
 )
 def obtain_participant(
     request: Request,
     response: Response,
+    store: StoreDep,
     keys: KeysDep,
     settings: SettingsDep,
     limiter: LimiterDep,
@@ -65,23 +69,31 @@ def obtain_participant(
     """Give this browser its participant token (HttpOnly cookie), unless it has a valid one.
 
     Supports, replies, reports, pins and photos need the token. New tokens are counted per
-    network, so one address cannot mint participants without end.
+    network, so one address cannot mint participants without end. A token from before tokens
+    were signed is signed now if the database knows it (so "Meine Beiträge" stays), else replaced.
     """
     token = request.cookies.get(participants.COOKIE_NAME)
     if participants.is_token(token, keys.participant):
         return ParticipantState(new=False)
     limiter.check(Action.PARTICIPANT, None, datetime.now(UTC))
+    if participants.is_unsigned(token) and store.knows_participant(participants.hash_token(token)):
+        _set_cookie(response, participants.sign_existing(token, keys.participant), settings)
+        return ParticipantState(new=False)
+    _set_cookie(response, participants.new_token(keys.participant), settings)
+    response.status_code = status.HTTP_201_CREATED
+    return ParticipantState(new=True)
+
+
+def _set_cookie(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(
         participants.COOKIE_NAME,
-        participants.new_token(keys.participant),
+        token,
         max_age=participants.COOKIE_MAX_AGE,
         path="/",
         secure=settings.cookie_secure,
         httponly=True,
         samesite="lax",
     )
-    response.status_code = status.HTTP_201_CREATED
-    return ParticipantState(new=True)
 
 
 @router.get("/form-start", response_model=FormStart)

@@ -464,6 +464,10 @@ class Store(Protocol):
         """Give a claimed key up (its request was refused), so that a retry runs afresh."""
         ...
 
+    def knows_participant(self, participant_hash: str) -> bool:
+        """Whether any pin, reply, support, report or photo was sent with this token hash."""
+        ...
+
     def set_pause(
         self,
         consultation_id: str,

@@ -621,6 +621,17 @@ class SqlStore:
                 delete(idempotency_keys).where(k.participant_hash == participant_hash, k.key == key)
             )
 
+    def knows_participant(self, participant_hash: str) -> bool:
+        tables = (contributions, replies, supports, reports, photos)
+        with self._read() as conn:
+            return any(
+                conn.execute(
+                    select(t.c.participant_hash).where(t.c.participant_hash == participant_hash)
+                ).first()
+                is not None
+                for t in tables
+            )
+
     def set_pause(
         self,
         consultation_id: str,

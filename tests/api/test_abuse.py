@@ -7,13 +7,16 @@ trusted proxy, through X-Forwarded-For.
 import secrets
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.security.participants import COOKIE_NAME
+from geoapp.errors import TooManyAttempts
+from geoapp.security.participants import COOKIE_NAME, hash_token
+from geoapp.security.rate_limits import Action, Limiter, limits_from
 from geoapp.store import Store
 from geoapp.store.base import ContributionQuery, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
@@ -43,6 +46,10 @@ def pin_path(slug: str = "test") -> str:
 
 def send_pin(client: TestClient, slug: str = "test", **headers: str):
     return client.post(pin_path(slug), json=with_form_token(client, body()), headers=headers)
+
+
+def cookie_set_by(response) -> str:
+    return response.headers["set-cookie"].split(";")[0].removeprefix(f"{COOKIE_NAME}=")
 
 
 def counts(store: Store, pin_id: str) -> tuple[Status, int]:
@@ -92,6 +99,33 @@ def test_cookieless_pin_and_reply_are_refused_without_storing(app_store, attacke
     every = ContributionQuery(consultation_id=consultation.id, statuses=list(Status))
     assert app_store.count_contributions(every) == 1
     assert app_store.list_replies(pin.id, list(Status)) == []
+
+
+def test_a_browser_from_before_signing_keeps_its_contributions(app_client, app_store) -> None:
+    old_token = secrets.token_urlsafe(32)
+    pin = make_contribution(
+        app_store, make_consultation(app_store), participant_hash=hash_token(old_token)
+    )
+    browser = TestClient(app_client.app, client=("198.51.100.50", 1))
+    browser.cookies.set(COOKIE_NAME, old_token)
+    assert_problem(browser.post(f"/api/contributions/{pin.id}/supports"), 403)
+    signed = browser.post("/api/participant")
+    assert signed.status_code == 200 and signed.json() == {"new": False}
+    assert cookie_set_by(signed).startswith(f"{old_token}.")
+    browser.cookies.clear()
+    browser.cookies.set(COOKIE_NAME, cookie_set_by(signed))
+    mine = browser.get("/api/me/contributions").json()["contributions"]
+    assert [c["id"] for c in mine] == [pin.id]
+    assert browser.post(f"/api/contributions/{pin.id}/supports").status_code == 200
+
+
+def test_a_made_up_unsigned_token_becomes_a_new_participant(app_client, app_store) -> None:
+    made_up = secrets.token_urlsafe(32)
+    browser = TestClient(app_client.app, client=("198.51.100.51", 1))
+    browser.cookies.set(COOKIE_NAME, made_up)
+    issued = browser.post("/api/participant")
+    assert issued.status_code == 201 and issued.json() == {"new": True}
+    assert not cookie_set_by(issued).startswith(made_up)
 
 
 # one network minting fresh cookies
@@ -255,6 +289,18 @@ def test_photo_uploads_are_rate_limited(settings) -> None:
         refused = upload(client, photo)
         assert_problem(refused, 429)
         assert "Retry-After" in refused.headers
+
+
+def test_the_signin_limit_is_there_for_the_signin_throttle(settings, app_store) -> None:
+    settings.rate_signins_per_network = 3
+    limiter = Limiter(app_store, limits_from(settings), "netz")
+    now = datetime.now(UTC)
+    for _ in range(3):
+        limiter.check(Action.SIGNIN, None, now)
+    with pytest.raises(TooManyAttempts) as refused:
+        limiter.check(Action.SIGNIN, None, now)
+    assert 0 < refused.value.retry_after <= settings.rate_window_seconds
+    Limiter(app_store, limits_from(settings), "anderes-netz").check(Action.SIGNIN, None, now)
 
 
 # a pin a planner restored

@@ -1,12 +1,16 @@
 """Abuse protection in Chromium: the planner's emergency brake, residents told why, and a pin
 still sent with its participant token, form-start token and idempotency key."""
 
+import uuid
+from datetime import UTC, datetime
+
 from playwright.sync_api import Page, Request, expect
 
-from geoapp.store.base import ContributionQuery, TargetKind
+from geoapp.store.base import ContributionQuery, Report, ReportReason, TargetKind
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import fill_form, open_map, place_pin, send
-from tests.browser.planner_pages import choose_consultation, sign_in
+from tests.browser.planner_pages import choose_consultation, queue_item, sign_in
+from tests.factories import make_contribution
 
 
 def test_a_resident_sends_a_pin_with_token_and_idempotency_key(
@@ -69,3 +73,29 @@ def test_the_planner_pauses_intake_and_residents_read_the_message(
     fill_form(resident, "Nach der Pause wieder möglich.")
     send(resident)
     expect(resident.locator("#thanks")).to_be_visible()
+
+
+def test_planners_see_how_many_reports_from_how_many_networks(
+    page: Page, live_app: LiveApp
+) -> None:
+    consultation = live_app.store.get_consultation("ortsmitte")
+    pin = make_contribution(live_app.store, consultation, text="Ein umstrittener Vorschlag.")
+    for who, network in (("a", "x"), ("b", "x"), ("c", "y")):
+        live_app.store.add_report(
+            Report(
+                str(uuid.uuid4()),
+                TargetKind.CONTRIBUTION,
+                pin.id,
+                who * 64,
+                ReportReason.SPAM,
+                datetime.now(UTC),
+                network_hash=network * 64,
+            )
+        )
+    sign_in(page, live_app)
+    choose_consultation(page, "ortsmitte")
+    page.locator("#queue-filter").select_option("reported")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(queue_item(page, "Ein umstrittener Vorschlag.")).to_contain_text(
+        "Offene Meldungen: 3 (von 2 verschiedenen Internetanschlüssen)"
+    )

@@ -615,3 +615,13 @@ def test_pause_is_stored_with_its_audit_event_and_survives_edits(store: Store) -
     ]
     store.update_consultation(replace(consultation, title={"de": "Neu"}))
     assert store.get_consultation(consultation.slug).paused_at == now
+
+
+def test_knows_participants_by_what_they_sent(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation, participant_hash="a" * 64)
+    make_reply(store, pin, participant_hash="b" * 64)
+    store.set_support(pin.id, "c" * 64, True, datetime.now(UTC))
+    store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "d" * 64))
+    assert all(store.knows_participant(who * 64) for who in "abcd")
+    assert not store.knows_participant("e" * 64)
