@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import xstatic.pkg.leaflet
@@ -25,6 +26,7 @@ from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
 from geoapp.paths import node_package
+from geoapp.security import server_keys
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
@@ -52,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if added:
                 log.info("seeded %d demo consultations", added)
         app.state.store = store
+        secret = settings.participant_secret
+        configured = secret.get_secret_value() if secret else None
+        app.state.keys = server_keys.load(store, configured, datetime.now(UTC))
         app.state.photos = FileSystemPhotoStorage(settings.uploads_dir)
         try:
             yield

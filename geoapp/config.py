@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geoapp.paths import bundled
+from geoapp.security.networks import IPNetwork, parse_networks
 
 
 class Settings(BaseSettings):
@@ -60,6 +61,70 @@ class Settings(BaseSettings):
         default="Stadt Kamen, Beteiligungskarte Heeren-Werve",
         description="Attribution that users of exported data must give.",
     )
+
+    # Abuse protection (issue 10, branch abuse): signed participant tokens, rate limits per
+    # participant and per network, report thresholds, bot checks, idempotency.
+    participant_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret that signs participant tokens and form starts and keys the network "
+        "hashes; unset: one is generated on first start and kept in the database.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For "
+        "is believed; empty: the direct peer is the client.",
+    )
+    rate_window_seconds: int = Field(
+        default=3600, ge=1, description="The window the per-action rate limits count in."
+    )
+    rate_pins_per_participant: int = Field(default=20, ge=1, description="Pins per window.")
+    rate_pins_per_network: int = Field(default=100, ge=1, description="Pins per window.")
+    rate_replies_per_participant: int = Field(default=60, ge=1, description="Replies/window.")
+    rate_replies_per_network: int = Field(default=300, ge=1, description="Replies per window.")
+    rate_supports_per_participant: int = Field(
+        default=300, ge=1, description="Supports (and taking them back) per window."
+    )
+    rate_supports_per_network: int = Field(
+        default=1500, ge=1, description="Supports (and taking them back) per window."
+    )
+    rate_reports_per_participant: int = Field(default=30, ge=1, description="Reports/window.")
+    rate_reports_per_network: int = Field(default=100, ge=1, description="Reports per window.")
+    rate_photos_per_participant: int = Field(default=30, ge=1, description="Photo uploads.")
+    rate_photos_per_network: int = Field(default=150, ge=1, description="Photo uploads/window.")
+    rate_participants_per_network: int = Field(
+        default=200, ge=1, description="New participant tokens (cookies) per network and window."
+    )
+    rate_signins_per_network: int = Field(
+        default=60, ge=1, description="Planner sign-in attempts per network and window."
+    )
+    intake_daily_cap: int = Field(
+        default=5000,
+        ge=1,
+        description="Pins and replies a consultation takes per day (UTC) from residents.",
+    )
+    report_network_threshold: int = Field(
+        default=3,
+        ge=1,
+        description="Reports must also come from this many networks to hide a pin or reply.",
+    )
+    form_min_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="A pin or reply sent sooner after its form opened is taken for a bot.",
+    )
+    idempotency_hours: int = Field(
+        default=24, ge=1, description="How long a retried send gets its first answer back."
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @property
     def effective_database_url(self) -> str:

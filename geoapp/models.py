@@ -75,6 +75,15 @@ class ContributionCreate(BaseModel):
     photo_alt: AltText | None = Field(
         default=None, description="Describes the photo for people who cannot see it."
     )
+    form_token: str | None = Field(
+        default=None,
+        description="The token GET /api/form-start gave when the form opened (bot check).",
+    )
+    website: str | None = Field(
+        default=None,
+        description="Leave empty: a field people never see, so only a bot fills it.",
+        max_length=300,
+    )
 
 
 class CategoryPublic(BaseModel):
@@ -94,6 +103,12 @@ class ConsultationPublic(BaseModel):
     moderation: Moderation
     allow_replies: bool
     allow_photos: bool
+    paused: bool = Field(
+        default=False, description="A planner has paused intake: no pins or replies for now."
+    )
+    pause_message: str | None = Field(
+        default=None, description="The planners' message while paused (none: a default text)."
+    )
     perimeter: dict[str, Any]
     categories: list[CategoryPublic]
 
@@ -145,6 +160,15 @@ class ReplyCreate(BaseModel):
 
     text: ReplyText
     author_name: Name | None = Field(default=None, description="Shown publicly; optional.")
+    form_token: str | None = Field(
+        default=None,
+        description="The token GET /api/form-start gave when the form opened (bot check).",
+    )
+    website: str | None = Field(
+        default=None,
+        description="Leave empty: a field people never see, so only a bot fills it.",
+        max_length=300,
+    )
 
 
 class ReplyPublic(BaseModel):
@@ -308,6 +332,8 @@ class ConsultationForPlanner(BaseModel):
     moderation: Moderation
     allow_replies: bool
     allow_photos: bool
+    paused: bool = False
+    pause_message: str | None = None
     categories: list[CategoryIn]
     perimeter: dict[str, Any]
     created_at: datetime | None
@@ -462,6 +488,9 @@ class ContributionForPlanner(BaseModel):
     reply_count: int
     has_photo: bool
     open_reports: int
+    report_networks: int = Field(
+        default=0, description="Distinct networks among the open reports (hashed, per day)."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -475,6 +504,9 @@ class ReplyForPlanner(BaseModel):
     status: Status
     status_reason: str | None
     open_reports: int
+    report_networks: int = Field(
+        default=0, description="Distinct networks among the open reports (hashed, per day)."
+    )
     created_at: datetime
 
 
@@ -485,3 +517,25 @@ class AuditEventOut(BaseModel):
     action: str
     changes: dict[str, Any]
     created_at: datetime
+
+
+class ParticipantState(BaseModel):
+    """Whether POST /api/participant issued a new token cookie or the browser had one."""
+
+    new: bool
+
+
+class FormStart(BaseModel):
+    """A signed form-start time: send it back as `form_token` with the pin or reply."""
+
+    token: str
+    min_seconds: float = Field(description="Sends sooner than this after opening are refused.")
+
+
+class PauseChange(BaseModel):
+    """A planner pauses a consultation's intake (with an optional message) or resumes it."""
+
+    paused: bool
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        Field(default=None, description="Shown to residents while paused; empty: a default text.")
+    )

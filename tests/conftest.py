@@ -9,16 +9,20 @@ from fastapi.testclient import TestClient
 from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store import Store, open_store
+from tests.factories import become_participant
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, seed_demo=False)
+    # Tests fill forms at once; tests/api/test_abuse.py checks the 2 s rule on its default.
+    return Settings(data_dir=tmp_path, seed_demo=False, form_min_seconds=0)
 
 
 @pytest.fixture
 def app_client(settings: Settings) -> Iterator[TestClient]:
+    """The app's client, with a participant token as the page obtains it before sending."""
     with TestClient(create_app(settings)) as client:
+        become_participant(client)
         yield client
 
 

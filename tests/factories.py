@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -124,6 +125,31 @@ def make_reply(
     )
     store.add_reply(reply)
     return reply
+
+
+def become_participant(client: TestClient) -> None:
+    """Obtain a participant token cookie, as the page does before its first send."""
+    response = client.post("/api/participant")
+    assert response.status_code in (200, 201), response.text
+
+
+def as_new_participant(client: TestClient) -> None:
+    """Forget the cookie and obtain a new one: the next request comes from another browser."""
+    client.cookies.clear()
+    become_participant(client)
+
+
+def client_from(client: TestClient, address: str) -> TestClient:
+    """Another browser, on the network of `address`, talking to the app `client` runs."""
+    other = TestClient(client.app, client=(address, 50000))
+    become_participant(other)
+    return other
+
+
+def with_form_token(client: TestClient, payload: dict[str, Any]) -> dict[str, Any]:
+    """A pin or reply body with the signed form-start token the page asks for on opening."""
+    token = client.get("/api/form-start").json()["token"]
+    return {"form_token": token, **payload}
 
 
 PLANNER_PASSWORD = "ein-langes-geheimes-passwort"

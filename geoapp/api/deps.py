@@ -3,13 +3,15 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Header, Query, Request
 
 from geoapp import geo
 from geoapp.config import Settings
 from geoapp.errors import InvalidInput, NotPermitted
 from geoapp.i18n import negotiate
-from geoapp.security import participants, planner_sessions
+from geoapp.security import networks, participants, planner_sessions, rate_limits
+from geoapp.security.rate_limits import Limiter
+from geoapp.security.server_keys import ServerKeys
 from geoapp.services import planners
 from geoapp.services.planners import SignedIn
 from geoapp.store.base import BBox, PlannerRole, Store
@@ -22,6 +24,10 @@ def get_store(request: Request) -> Store:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_language(
@@ -59,27 +65,48 @@ def get_photo_storage(request: Request) -> PhotoStorage:
     return request.app.state.photos
 
 
-def get_participant(request: Request, response: Response) -> str:
-    """The participant's hash; the first state-changing request sets the token cookie."""
+def get_keys(request: Request) -> ServerKeys:
+    return request.app.state.keys
+
+
+KeysDep = Annotated[ServerKeys, Depends(get_keys)]
+
+
+def get_participant(request: Request, keys: KeysDep) -> str:
+    """The participant's hash; a missing or forged token is refused (403 problem).
+
+    The page obtains its token first with POST /api/participant.
+    """
     token = request.cookies.get(participants.COOKIE_NAME)
-    if not participants.is_token(token):
-        token = participants.new_token()
-        response.set_cookie(
-            participants.COOKIE_NAME,
-            token,
-            max_age=participants.COOKIE_MAX_AGE,
-            path="/",
-            secure=request.app.state.settings.cookie_secure,
-            httponly=True,
-            samesite="lax",
-        )
+    if not participants.is_token(token, keys.participant):
+        raise NotPermitted("participant_required")
     return participants.hash_token(token)
 
 
-def get_optional_participant(request: Request) -> str | None:
-    """The participant's hash if the browser has a token; reading never sets one."""
+def get_optional_participant(request: Request, keys: KeysDep) -> str | None:
+    """The participant's hash if the browser has a valid token; reading never sets one."""
     token = request.cookies.get(participants.COOKIE_NAME)
-    return participants.hash_token(token) if participants.is_token(token) else None
+    if not participants.is_token(token, keys.participant):
+        return None
+    return participants.hash_token(token)
+
+
+def get_client_network(request: Request, keys: KeysDep) -> str:
+    """The client's network under today's keyed hash (the address itself is never kept)."""
+    settings = get_settings(request)
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    address = networks.client_address(peer, forwarded, settings.trusted_proxy_networks)
+    return networks.network_hash(address, keys.network(datetime.now(UTC).date()))
+
+
+ClientNetworkDep = Annotated[str, Depends(get_client_network)]
+"""The client network's keyed daily hash: IPv4 address or IPv6 /64, never the address."""
+
+
+def get_limiter(store: StoreDep, settings: SettingsDep, network: ClientNetworkDep) -> Limiter:
+    """The rate limits of this deployment, for the client's network."""
+    return Limiter(store, rate_limits.limits_from(settings), network)
 
 
 def get_crs(
@@ -95,16 +122,16 @@ def get_crs(
     return None if crs is None else geo.parse_crs(crs)
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 LanguageDep = Annotated[str, Depends(get_language)]
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
 CrsDep = Annotated[int | None, Depends(get_crs)]
 PhotoStorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
 ParticipantDep = Annotated[str, Depends(get_participant)]
-"""The participant's token hash (state-changing routes; sets the cookie on first use)."""
+"""The participant's token hash (state-changing routes; 403 without a valid token)."""
 OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)]
-"""The participant's token hash, or None when the browser has no token yet."""
+"""The participant's token hash, or None when the browser has no valid token."""
+LimiterDep = Annotated[Limiter, Depends(get_limiter)]
+"""Counts the request against the rate limits of an action (429 problem over one)."""
 
 
 def get_signed_in(request: Request, store: StoreDep) -> SignedIn:

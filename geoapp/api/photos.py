@@ -4,11 +4,13 @@ A photo travels in two steps: POST /api/photos (multipart, field `file`) returns
 new contribution then names it as `photo_id`, with `photo_alt` describing it.
 """
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
 from geoapp.api.deps import (
+    LimiterDep,
     OptionalParticipantDep,
     ParticipantDep,
     PhotoStorageDep,
@@ -17,6 +19,7 @@ from geoapp.api.deps import (
 )
 from geoapp.config import Settings
 from geoapp.models import PhotoUploaded
+from geoapp.security.rate_limits import Action
 from geoapp.services import photos
 
 router = APIRouter(prefix="/api", tags=["residents"])
@@ -44,12 +47,14 @@ def upload_photo(
     storage: PhotoStorageDep,
     settings: SettingsDep,
     participant: ParticipantDep,
+    limiter: LimiterDep,
 ) -> PhotoUploaded:
     """Upload a photo for a new pin; send the returned `id` as `photo_id` with the pin.
 
     The server keeps only re-encoded JPEGs (at most 1600 px, and a 400 px thumbnail), upright,
     without any metadata: no EXIF, so no GPS position. The original file is not kept.
     """
+    limiter.check(Action.PHOTO, participant, datetime.now(UTC))
     data = file.file.read(settings.max_photo_bytes + 1)
     return photos.upload(store, storage, participant, data, settings.max_photo_bytes)
 

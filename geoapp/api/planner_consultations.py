@@ -5,13 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 
-from geoapp.api.deps import AdminDep, LanguageDep, StoreDep, require_planner
+from geoapp.api.deps import AdminDep, LanguageDep, PlannerDep, StoreDep, require_planner
 from geoapp.models import (
     ConsultationCreate,
     ConsultationForPlanner,
     ConsultationUpdate,
     ImportResult,
     ImportSource,
+    PauseChange,
 )
 from geoapp.services import consultations, imports
 from geoapp.store.base import Source
@@ -49,6 +50,18 @@ def update_consultation(
 ) -> ConsultationForPlanner:
     """Change texts, dates, settings, categories, perimeter or status (open/close/archive)."""
     updated = consultations.update(store, slug, body, datetime.now(UTC))
+    return consultations.to_planner(updated)
+
+
+@router.put("/{slug}/pause", response_model=ConsultationForPlanner)
+def pause_intake(
+    slug: str, body: PauseChange, store: StoreDep, planner: PlannerDep
+) -> ConsultationForPlanner:
+    """The emergency brake: pause (or resume) new pins and replies, with a message residents
+    see. Any planner may pull it; it is audited."""
+    updated = consultations.set_pause(
+        store, slug, body.paused, body.message, planner.planner.username, datetime.now(UTC)
+    )
     return consultations.to_planner(updated)
 
 

@@ -1,12 +1,25 @@
 """Residents' routes: consultations, their published pins, and new contributions."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api.deps import BBoxDep, LanguageDep, ParticipantDep, StoreDep
+from geoapp.api import idempotency
+from geoapp.api.deps import (
+    BBoxDep,
+    KeysDep,
+    LanguageDep,
+    LimiterDep,
+    ParticipantDep,
+    SettingsDep,
+    StoreDep,
+)
+from geoapp.api.idempotency import IdempotencyKeyHeader
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
+from geoapp.security import form_starts
+from geoapp.security.rate_limits import Action
 from geoapp.services import consultations, contributions
 
 router = APIRouter(prefix="/api", tags=["residents"])
@@ -54,11 +67,36 @@ def create_contribution(
     slug: str,
     body: ContributionCreate,
     store: StoreDep,
+    settings: SettingsDep,
+    keys: KeysDep,
     language: LanguageDep,
     participant: ParticipantDep,
-) -> ContributionPublic:
+    limiter: LimiterDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """A new pin. `status` says whether it is shown at once ("published") or after review.
 
-    A photo is uploaded first (POST /api/photos) and named here by `photo_id`.
+    A photo is uploaded first (POST /api/photos) and named here by `photo_id`. The form asks
+    GET /api/form-start when it opens and sends that token as `form_token`.
     """
-    return contributions.create(store, slug, body, language, participant)
+
+    def create() -> ContributionPublic:
+        now = datetime.now(UTC)
+        form_starts.require_human(
+            body.form_token, body.website, keys.form_start, settings.form_min_seconds, now
+        )
+        limiter.check(Action.PIN, participant, now)
+        return contributions.create(
+            store, slug, body, language, participant, settings.intake_daily_cap, now
+        )
+
+    return idempotency.run_once(
+        store,
+        participant,
+        idempotency_key,
+        f"pin:{slug}",
+        body,
+        create,
+        status.HTTP_201_CREATED,
+        timedelta(hours=settings.idempotency_hours),
+    )

@@ -17,6 +17,7 @@ from geoapp.models import (
     ConsultationPublic,
     ConsultationUpdate,
 )
+from geoapp.services import audit
 from geoapp.services.localise import pick
 from geoapp.store.base import (
     Category,
@@ -26,6 +27,7 @@ from geoapp.store.base import (
     LocalText,
     Status,
     Store,
+    TargetKind,
 )
 
 PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
@@ -66,12 +68,46 @@ def to_public(c: Consultation, language: str) -> ConsultationPublic:
         moderation=c.moderation,
         allow_replies=c.allow_replies,
         allow_photos=c.allow_photos,
+        paused=c.paused_at is not None,
+        pause_message=c.pause_message,
         perimeter=c.perimeter,
         categories=[
             CategoryPublic(key=cat.key, label=pick(cat.label, language), color=cat.color)
             for cat in c.categories
         ],
     )
+
+
+def require_intake(consultation: Consultation) -> None:
+    """Refuse pins and replies while a planner has paused the consultation's intake."""
+    if consultation.paused_at is None:
+        return
+    if consultation.pause_message:
+        raise NotAllowedNow("intake_paused_message", message=consultation.pause_message)
+    raise NotAllowedNow("intake_paused")
+
+
+def set_pause(
+    store: Store, slug: str, paused: bool, message: str | None, actor: str, now: datetime
+) -> Consultation:
+    """Pause a consultation's intake (pins, replies) with an optional message, or resume it."""
+    consultation = get_for_planner(store, slug)
+    message = ((message or "").strip() or None) if paused else None
+    before = {"paused": consultation.paused_at is not None, "message": consultation.pause_message}
+    changes = {
+        "paused": [before["paused"], paused],
+        "pause_message": [before["message"], message],
+    }
+    event = audit.event(
+        TargetKind.CONSULTATION,
+        consultation.id,
+        actor,
+        "pause" if paused else "resume",
+        changes,
+        now,
+    )
+    store.set_pause(consultation.id, now if paused else None, message, event)
+    return get_for_planner(store, slug)
 
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?")
@@ -189,6 +225,8 @@ def to_planner(c: Consultation) -> ConsultationForPlanner:
         moderation=c.moderation,
         allow_replies=c.allow_replies,
         allow_photos=c.allow_photos,
+        paused=c.paused_at is not None,
+        pause_message=c.pause_message,
         categories=[CategoryIn(key=k.key, label=k.label, color=k.color) for k in c.categories],
         perimeter=c.perimeter,
         created_at=c.created_at,

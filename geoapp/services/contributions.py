@@ -7,8 +7,9 @@ from typing import Any
 from geoapp import geo
 from geoapp.errors import InvalidInput
 from geoapp.models import ContributionCreate, ContributionDetail, ContributionPublic
+from geoapp.security import rate_limits
 from geoapp.services import photos, replies
-from geoapp.services.consultations import get_public, require_accepting
+from geoapp.services.consultations import get_public, require_accepting, require_intake
 from geoapp.services.visibility import published_contribution
 from geoapp.store.base import (
     BBox,
@@ -29,16 +30,22 @@ def create(
     data: ContributionCreate,
     language: str,
     participant_hash: str,
+    daily_cap: int,
     now: datetime | None = None,
 ) -> ContributionPublic:
-    """Store a resident's pin; published at once under post-moderation, else pending."""
+    """Store a resident's pin; published at once under post-moderation, else pending.
+
+    At most `daily_cap` pins and replies per consultation and day are taken.
+    """
     now = now or datetime.now(UTC)
     consultation = get_public(store, slug)
     require_accepting(consultation, now)
+    require_intake(consultation)
     require_category(consultation, data.category)
     location = _location(data, consultation)
     if data.photo_id is not None:
         photos.require_attachable(store, data.photo_id, participant_hash, consultation)
+    rate_limits.count_intake(store, consultation.id, daily_cap, now)
     contribution = Contribution(
         id=str(uuid.uuid4()),
         consultation_id=consultation.id,

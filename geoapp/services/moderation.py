@@ -23,6 +23,7 @@ from geoapp.store.base import (
     Contribution,
     ModerationQuery,
     Reply,
+    ReportTally,
     Status,
     Store,
     TargetKind,
@@ -47,8 +48,7 @@ def queue(
     slugs = {c.id: c.slug for c in store.list_consultations()}
     query = _queue_query(store, slug, statuses, reported_only)
     return [
-        to_planner(c, slugs[c.consultation_id], reports)
-        for c, reports in store.moderation_queue(query)
+        to_planner(c, slugs[c.consultation_id], tally) for c, tally in store.moderation_queue(query)
     ]
 
 
@@ -57,7 +57,7 @@ def reply_queue(
 ) -> list[ReplyForPlanner]:
     """Replies to look at, newest first; by default the pending ones."""
     query = _queue_query(store, slug, statuses, reported_only)
-    return [_reply_out(r, reports) for r, reports in store.reply_queue(query)]
+    return [_reply_out(r, tally) for r, tally in store.reply_queue(query)]
 
 
 def _queue_query(
@@ -174,7 +174,7 @@ def erase_personal_data(
     return get(store, contribution_id)
 
 
-def to_planner(c: Contribution, slug: str, open_reports: int) -> ContributionForPlanner:
+def to_planner(c: Contribution, slug: str, tally: ReportTally) -> ContributionForPlanner:
     return ContributionForPlanner(
         id=c.id,
         consultation=slug,
@@ -192,20 +192,23 @@ def to_planner(c: Contribution, slug: str, open_reports: int) -> ContributionFor
         support_count=c.support_count,
         reply_count=c.reply_count,
         has_photo=c.photo_id is not None,
-        open_reports=open_reports,
+        open_reports=tally.reports,
+        report_networks=tally.networks,
         created_at=c.created_at,
         updated_at=c.updated_at,
     )
 
 
 def _out(store: Store, c: Contribution) -> ContributionForPlanner:
-    open_reports = sum(
-        1 for r in store.list_reports(TargetKind.CONTRIBUTION, c.id) if r.resolved_at is None
-    )
-    return to_planner(c, _slug_of(store, c), open_reports)
+    open_reports = [
+        r for r in store.list_reports(TargetKind.CONTRIBUTION, c.id) if r.resolved_at is None
+    ]
+    networks = {r.network_hash for r in open_reports if r.network_hash is not None}
+    tally = ReportTally(len(open_reports), len(networks))
+    return to_planner(c, _slug_of(store, c), tally)
 
 
-def _reply_out(r: Reply, open_reports: int) -> ReplyForPlanner:
+def _reply_out(r: Reply, tally: ReportTally) -> ReplyForPlanner:
     return ReplyForPlanner(
         id=r.id,
         contribution_id=r.contribution_id,
@@ -214,7 +217,8 @@ def _reply_out(r: Reply, open_reports: int) -> ReplyForPlanner:
         language=r.language,
         status=r.status,
         status_reason=r.status_reason,
-        open_reports=open_reports,
+        open_reports=tally.reports,
+        report_networks=tally.networks,
         created_at=r.created_at,
     )
 

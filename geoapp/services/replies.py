@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ReplyCreate, ReplyPublic
-from geoapp.services.consultations import require_accepting
+from geoapp.security import rate_limits
+from geoapp.services.consultations import require_accepting, require_intake
 from geoapp.services.visibility import published_contribution
 from geoapp.store.base import Moderation, Reply, Status, Store
 
@@ -16,14 +17,20 @@ def create(
     data: ReplyCreate,
     participant_hash: str,
     language: str,
+    daily_cap: int,
     now: datetime | None = None,
 ) -> ReplyPublic:
-    """Store a reply; shown at once under post-moderation, after approval under pre."""
+    """Store a reply; shown at once under post-moderation, after approval under pre.
+
+    Replies count towards the consultation's `daily_cap` like pins.
+    """
     now = now or datetime.now(UTC)
     contribution, consultation = published_contribution(store, contribution_id)
     if not consultation.allow_replies:
         raise NotAllowedNow("replies_off")
     require_accepting(consultation, now)
+    require_intake(consultation)
+    rate_limits.count_intake(store, consultation.id, daily_cap, now)
     reply = Reply(
         id=str(uuid.uuid4()),
         contribution_id=contribution.id,

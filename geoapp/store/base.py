@@ -70,6 +70,10 @@ class Consultation:
     """Published pins may be downloaded by anyone as open data."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    paused_at: datetime | None = None
+    """A planner paused intake (pins, replies) at this time; None while intake runs."""
+    pause_message: str | None = None
+    """The planner's message to residents while paused; None shows the default text."""
 
 
 class ResponseStatus(StrEnum):
@@ -86,6 +90,7 @@ class TargetKind(StrEnum):
 
     CONTRIBUTION = "contribution"
     REPLY = "reply"
+    CONSULTATION = "consultation"
 
 
 class ReportReason(StrEnum):
@@ -146,6 +151,25 @@ class Report:
     created_at: datetime
     note: str | None = None
     resolved_at: datetime | None = None
+    network_hash: str | None = field(default=None, repr=False)
+    """The reporter's network under the day's keyed hash, never the address."""
+
+
+@dataclass(frozen=True)
+class ReportTally:
+    """Open reports on one target: how many, and from how many distinct networks."""
+
+    reports: int = 0
+    networks: int = 0
+
+
+@dataclass(frozen=True)
+class IdempotentResponse:
+    """The first answer to a request sent with an Idempotency-Key (None while it runs)."""
+
+    request_hash: str
+    status_code: int | None
+    response: Any
 
 
 @dataclass
@@ -301,7 +325,7 @@ class Store(Protocol):
         """Every reply sent with this participant token, newest first, any status."""
         ...
 
-    def add_report(self, report: Report) -> int | None:
+    def add_report(self, report: Report) -> ReportTally | None:
         """Record a report; returns the open reports on its target, None for a repeat."""
         ...
 
@@ -353,12 +377,12 @@ class Store(Protocol):
         """Mark the open reports on a target as dealt with; returns how many."""
         ...
 
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
-        """Pins for moderation, newest first, each with its number of open reports."""
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
+        """Pins for moderation, newest first, each with its open reports."""
         ...
 
-    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
-        """Replies for moderation, newest first, each with its number of open reports."""
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:
+        """Replies for moderation, newest first, each with its open reports."""
         ...
 
     def update_consultation(self, consultation: Consultation) -> None:
@@ -398,3 +422,58 @@ class Store(Protocol):
         ...
 
     def clear_signin_failures(self, username: str) -> None: ...
+
+    # abuse protection
+
+    def server_secret(self, name: str, candidate: str, now: datetime) -> str:
+        """The secret stored under `name`; `candidate` is stored first if there is none.
+
+        Every worker gets the same value, whichever of them stored it first.
+        """
+        ...
+
+    def count_hit(self, key: str, window_start: datetime, expires_at: datetime) -> int:
+        """Count one more hit on `key` in the window starting at `window_start`; the new count.
+
+        Counter rows that expired before this window started are removed on the way.
+        """
+        ...
+
+    def claim_idempotency_key(
+        self,
+        participant_hash: str,
+        key: str,
+        request_hash: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> IdempotentResponse | None:
+        """Claim `key` for this participant's request; None when claimed now.
+
+        When the key was claimed before (and has not expired), its record comes back instead:
+        the first response, or no response while the first request is still running.
+        """
+        ...
+
+    def finish_idempotency_key(
+        self, participant_hash: str, key: str, status_code: int, response: Any
+    ) -> None:
+        """Keep the first response to a claimed key, to answer retries with it."""
+        ...
+
+    def release_idempotency_key(self, participant_hash: str, key: str) -> None:
+        """Give a claimed key up (its request was refused), so that a retry runs afresh."""
+        ...
+
+    def knows_participant(self, participant_hash: str) -> bool:
+        """Whether any pin, reply, support, report or photo was sent with this token hash."""
+        ...
+
+    def set_pause(
+        self,
+        consultation_id: str,
+        paused_at: datetime | None,
+        message: str | None,
+        event: AuditEvent,
+    ) -> None:
+        """Pause intake (paused_at set) or resume it (None), with the audit event."""
+        ...

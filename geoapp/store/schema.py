@@ -63,6 +63,8 @@ consultations = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("open_data", Boolean, nullable=False, server_default=true()),
+    Column("paused_at", UTCDateTime, nullable=True),
+    Column("pause_message", String(500), nullable=True),
 )
 
 contributions = Table(
@@ -145,6 +147,7 @@ reports = Table(
     Column("note", String(500), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("resolved_at", UTCDateTime, nullable=True),
+    Column("network_hash", String(64), nullable=True),
     UniqueConstraint("target_kind", "target_id", "participant_hash", name="uq_report_once"),
 )
 
@@ -204,4 +207,37 @@ signin_failures = Table(
     Column("username", String(40), primary_key=True),
     Column("count", Integer, nullable=False),
     Column("last_at", UTCDateTime, nullable=False),
+)
+
+# Abuse protection (issue 10): server secrets, rate counters, idempotency keys.
+
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+rate_counters = Table(
+    "rate_counters",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("window_start", UTCDateTime, primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_rate_counters_expires_at", "expires_at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("participant_hash", String(64), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("response", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
 )

@@ -35,6 +35,7 @@ from geoapp.store.base import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
+    IdempotentResponse,
     Moderation,
     ModerationQuery,
     Photo,
@@ -45,6 +46,7 @@ from geoapp.store.base import (
     Reply,
     Report,
     ReportReason,
+    ReportTally,
     ResponseStatus,
     SigninFailures,
     Source,
@@ -55,11 +57,14 @@ from geoapp.store.schema import (
     audit_events,
     consultations,
     contributions,
+    idempotency_keys,
     photos,
     planner_sessions,
     planners,
+    rate_counters,
     replies,
     reports,
+    server_secrets,
     signin_failures,
     supports,
 )
@@ -271,21 +276,14 @@ class SqlStore:
 
     # reports and status changes
 
-    def add_report(self, report: Report) -> int | None:
+    def add_report(self, report: Report) -> ReportTally | None:
         try:
             with self._write() as conn:
                 conn.execute(insert(reports).values(**_values(report)))
-                return int(
-                    conn.execute(
-                        select(func.count())
-                        .select_from(reports)
-                        .where(
-                            reports.c.target_kind == str(report.target_kind),
-                            reports.c.target_id == report.target_id,
-                            reports.c.resolved_at.is_(None),
-                        )
-                    ).scalar_one()
-                )
+                reports_, networks = conn.execute(
+                    select(*_tally_columns(report.target_kind, report.target_id))
+                ).one()
+                return ReportTally(int(reports_), int(networks))
         except IntegrityError:
             return None
 
@@ -388,21 +386,24 @@ class SqlStore:
         with self._write() as conn:
             return int(conn.execute(stmt).rowcount)
 
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, int]]:
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
         c = contributions.c
-        open_reports = _open_reports(TargetKind.CONTRIBUTION, c.id)
-        stmt = _contributions_select().add_columns(open_reports)
+        open_reports, networks = _tally_columns(TargetKind.CONTRIBUTION, c.id)
+        stmt = _contributions_select().add_columns(open_reports, networks)
         if query.consultation_id is not None:
             stmt = stmt.where(c.consultation_id == query.consultation_id)
         stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
         stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
         with self._read() as conn:
-            return [(_contribution(row), int(row.open_reports)) for row in conn.execute(stmt)]
+            return [
+                (_contribution(row), ReportTally(int(row.open_reports), int(row.report_networks)))
+                for row in conn.execute(stmt)
+            ]
 
-    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, int]]:
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:
         r = replies.c
-        open_reports = _open_reports(TargetKind.REPLY, r.id)
-        stmt = select(replies, open_reports)
+        open_reports, networks = _tally_columns(TargetKind.REPLY, r.id)
+        stmt = select(replies, open_reports, networks)
         if query.consultation_id is not None:
             stmt = stmt.join(contributions, contributions.c.id == r.contribution_id).where(
                 contributions.c.consultation_id == query.consultation_id
@@ -413,13 +414,17 @@ class SqlStore:
         with self._read() as conn:
             for row in conn.execute(stmt):
                 fields = dict(row._mapping)
-                count = int(fields.pop("open_reports"))
-                queue.append((Reply(**{**fields, "status": Status(fields["status"])}), count))
+                tally = ReportTally(
+                    int(fields.pop("open_reports")), int(fields.pop("report_networks"))
+                )
+                queue.append((Reply(**{**fields, "status": Status(fields["status"])}), tally))
         return queue
 
     def update_consultation(self, consultation: Consultation) -> None:
         values = _consultation_values(consultation)
-        del values["id"], values["slug"], values["created_at"]
+        # The pause has its own writer (set_pause), so an edit cannot undo a pause.
+        for column in ("id", "slug", "created_at", "paused_at", "pause_message"):
+            del values[column]
         with self._write() as conn:
             conn.execute(
                 update(consultations).where(consultations.c.id == consultation.id).values(**values)
@@ -535,6 +540,113 @@ class SqlStore:
         with self._write() as conn:
             conn.execute(delete(signin_failures).where(signin_failures.c.username == username))
 
+    # abuse protection
+
+    def server_secret(self, name: str, candidate: str, now: datetime) -> str:
+        stmt = select(server_secrets.c.value).where(server_secrets.c.name == name)
+        try:
+            with self._write() as conn:
+                stored = conn.execute(stmt).scalar()
+                if stored is not None:
+                    return str(stored)
+                conn.execute(
+                    insert(server_secrets).values(name=name, value=candidate, created_at=now)
+                )
+                return candidate
+        except IntegrityError:
+            # Another worker stored its candidate first: everyone uses that one.
+            with self._read() as conn:
+                return str(conn.execute(stmt).scalar_one())
+
+    def count_hit(self, key: str, window_start: datetime, expires_at: datetime) -> int:
+        try:
+            with self._write() as conn:
+                expired = rate_counters.c.expires_at <= window_start
+                conn.execute(delete(rate_counters).where(expired))
+                return _hit(conn, key, window_start, expires_at)
+        except IntegrityError:
+            # A concurrent first hit inserted the row: now the update finds it.
+            with self._write() as conn:
+                return _hit(conn, key, window_start, expires_at)
+
+    def claim_idempotency_key(
+        self,
+        participant_hash: str,
+        key: str,
+        request_hash: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> IdempotentResponse | None:
+        k = idempotency_keys.c
+        row = (k.participant_hash == participant_hash) & (k.key == key)
+        try:
+            with self._write() as conn:
+                conn.execute(delete(idempotency_keys).where(k.expires_at <= now))
+                conn.execute(
+                    insert(idempotency_keys).values(
+                        participant_hash=participant_hash,
+                        key=key,
+                        request_hash=request_hash,
+                        created_at=now,
+                        expires_at=expires_at,
+                    )
+                )
+                return None
+        except IntegrityError:
+            with self._read() as conn:
+                found = conn.execute(
+                    select(k.request_hash, k.status_code, k.response).where(row)
+                ).first()
+            if found is None:  # released in between: the caller may simply try again
+                return self.claim_idempotency_key(
+                    participant_hash, key, request_hash, now, expires_at
+                )
+            return IdempotentResponse(found.request_hash, found.status_code, found.response)
+
+    def finish_idempotency_key(
+        self, participant_hash: str, key: str, status_code: int, response: Any
+    ) -> None:
+        k = idempotency_keys.c
+        with self._write() as conn:
+            conn.execute(
+                update(idempotency_keys)
+                .where(k.participant_hash == participant_hash, k.key == key)
+                .values(status_code=status_code, response=response)
+            )
+
+    def release_idempotency_key(self, participant_hash: str, key: str) -> None:
+        k = idempotency_keys.c
+        with self._write() as conn:
+            conn.execute(
+                delete(idempotency_keys).where(k.participant_hash == participant_hash, k.key == key)
+            )
+
+    def knows_participant(self, participant_hash: str) -> bool:
+        tables = (contributions, replies, supports, reports, photos)
+        with self._read() as conn:
+            return any(
+                conn.execute(
+                    select(t.c.participant_hash).where(t.c.participant_hash == participant_hash)
+                ).first()
+                is not None
+                for t in tables
+            )
+
+    def set_pause(
+        self,
+        consultation_id: str,
+        paused_at: datetime | None,
+        message: str | None,
+        event: AuditEvent,
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(consultations)
+                .where(consultations.c.id == consultation_id)
+                .values(paused_at=paused_at, pause_message=message, updated_at=event.created_at)
+            )
+            conn.execute(insert(audit_events).values(**_values(event)))
+
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
@@ -601,18 +713,35 @@ def _support_count(conn: Connection, contribution_id: str) -> int:
     return int(count or 0)
 
 
-def _open_reports(kind: TargetKind, target_id: ColumnElement[Any]) -> Any:
-    """Scalar subquery: open (unresolved) reports on each row's target, as `open_reports`."""
-    return (
-        select(func.count())
-        .where(
-            reports.c.target_kind == str(kind),
-            reports.c.target_id == target_id,
-            reports.c.resolved_at.is_(None),
+def _hit(conn: Connection, key: str, window_start: datetime, expires_at: datetime) -> int:
+    """Add one to a rate counter (creating it at one); the new count."""
+    r = rate_counters.c
+    row = (r.key == key) & (r.window_start == window_start)
+    if conn.execute(update(rate_counters).where(row).values(count=r.count + 1)).rowcount == 0:
+        conn.execute(
+            insert(rate_counters).values(
+                key=key, window_start=window_start, count=1, expires_at=expires_at
+            )
         )
-        .scalar_subquery()
-        .label("open_reports")
+    return int(conn.execute(select(r.count).where(row)).scalar_one())
+
+
+def _tally_columns(kind: TargetKind, target_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries: open reports on the target (`open_reports`) and their distinct
+    networks (`report_networks`)."""
+    about = (
+        reports.c.target_kind == str(kind),
+        reports.c.target_id == target_id,
+        reports.c.resolved_at.is_(None),
     )
+    count = select(func.count()).where(*about).scalar_subquery().label("open_reports")
+    networks = (
+        select(func.count(reports.c.network_hash.distinct()))
+        .where(*about)
+        .scalar_subquery()
+        .label("report_networks")
+    )
+    return count, networks
 
 
 def _queue_filters(
@@ -658,6 +787,8 @@ def _consultation_values(c: Consultation) -> dict[str, Any]:
         "open_data": c.open_data,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+        "paused_at": c.paused_at,
+        "pause_message": c.pause_message,
     }
 
 
@@ -680,6 +811,8 @@ def _consultation(row: Row[Any]) -> Consultation:
         open_data=m["open_data"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        paused_at=m["paused_at"],
+        pause_message=m["pause_message"],
     )
 
 

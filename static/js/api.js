@@ -19,8 +19,40 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
-async function send(method, path, body) {
-  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': language() };
+let participant = null;
+
+/**
+ * Residents' sends need the participant token the server issues (an HttpOnly cookie): ask
+ * for it once per page, before the first send. Reading needs none.
+ */
+function ensureParticipant() {
+  participant ||= obtainParticipant().catch((error) => {
+    participant = null;
+    throw error;
+  });
+  return participant;
+}
+
+async function obtainParticipant() {
+  const response = await send('POST', '/api/participant');
+  if (!response.ok) throw await refusal(response);
+}
+
+const needsParticipant = (method, path) => method !== 'GET' && path.startsWith('/api/') && !path.startsWith('/api/planner') && path !== '/api/participant';
+
+/** A fresh Idempotency-Key: one per send attempt, reused when the same send is retried. */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The signed form-start time for a pin or reply form, asked for when the form opens. */
+export async function formStart() {
+  return (await request('GET', '/api/form-start')).token;
+}
+
+async function send(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': language(), ...extraHeaders };
   if (csrfToken && method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init = { method, headers, credentials: 'same-origin' };
   if (body instanceof FormData) {
@@ -41,8 +73,9 @@ async function refusal(response) {
   return new ProblemError(type.includes('json') ? await response.json() : {}, response.status);
 }
 
-async function request(method, path, body) {
-  const response = await send(method, path, body);
+async function request(method, path, body, headers) {
+  if (needsParticipant(method, path)) await ensureParticipant();
+  const response = await send(method, path, body, headers);
   if (!response.ok) throw await refusal(response);
   const type = response.headers.get('content-type') || '';
   return type.includes('json') ? response.json() : null;
@@ -58,8 +91,10 @@ export async function getFile(path) {
 }
 
 export const getJSON = (path) => request('GET', path);
-export const postJSON = (path, body) => request('POST', path, body);
+/** POST JSON; `idempotencyKey` makes a retry of the same send return the first answer. */
+export const postJSON = (path, body, { idempotencyKey } = {}) => request('POST', path, body, idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {});
 export const patchJSON = (path, body) => request('PATCH', path, body);
+export const putJSON = (path, body) => request('PUT', path, body);
 export const deleteJSON = (path) => request('DELETE', path);
 /** Upload a multipart form (a photo); the answer is JSON like any other. */
 export const postForm = (path, formData) => request('POST', path, formData);

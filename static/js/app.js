@@ -31,7 +31,10 @@ function renderInfo(c) {
   $('consultation-status').textContent = statusText(c);
   $('consultation-description').textContent = c.description;
   $('consultation-question').textContent = c.question;
-  $('add-button').hidden = !isOpen(c);
+  // The planners' emergency brake: no new pins or replies, and residents are told why.
+  $('pause-notice').textContent = c.pause_message ? t('paused_message', { message: c.pause_message }) : t('paused_default');
+  $('pause-notice').hidden = !(c.paused && isOpen(c));
+  $('add-button').hidden = !isOpen(c) || c.paused;
 }
 
 function renderLegend() {

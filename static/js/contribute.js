@@ -1,6 +1,6 @@
 // The contribution form: place a pin, pick a category, write, consent, send.
 
-import { ProblemError, postForm, postJSON } from './api.js';
+import { ProblemError, formStart, newIdempotencyKey, postForm, postJSON } from './api.js';
 import { announce, el } from './dom.js';
 import { t } from './i18n.js';
 import * as mapView from './map.js';
@@ -12,6 +12,9 @@ const TEXT_MAX = 2000;
 let form;
 let consultation = null;
 let photoId = null;
+let formToken = Promise.resolve(null);
+// The send being tried: a retry of the same data reuses its Idempotency-Key.
+let attempt = null;
 let onSent = () => {};
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +46,8 @@ function updateCount() {
 /** Open the form for `current` consultation and put the map into placement mode. */
 export function openForm(current) {
   consultation = current;
+  formToken = formStart().catch(() => null);
+  attempt = null;
   clearErrors();
   const select = form.elements.category;
   select.replaceChildren(
@@ -88,7 +93,17 @@ function collect() {
   const email = form.elements.contact_email.value.trim();
   if (name) data.author_name = name;
   if (email) data.contact_email = email;
+  // The honeypot: hidden from people, so only a bot fills it.
+  if (form.elements.website.value) data.website = form.elements.website.value;
   return data;
+}
+
+/** The form-start token asked for when the form opened (asked again if that failed). */
+async function currentFormToken() {
+  const token = await formToken;
+  if (token) return token;
+  formToken = formStart().catch(() => null);
+  return formToken;
 }
 
 /** Checks the browser can do before sending; the server checks everything again. */
@@ -115,7 +130,13 @@ async function submit(event) {
   const button = form.querySelector('button[type=submit]');
   button.disabled = true;
   try {
-    const created = await postJSON(`/api/consultations/${encodeURIComponent(consultation.slug)}/contributions`, data);
+    const token = await currentFormToken();
+    if (token) data.form_token = token;
+    const json = JSON.stringify(data);
+    if (!attempt || attempt.json !== json) attempt = { key: newIdempotencyKey(), json };
+    const path = `/api/consultations/${encodeURIComponent(consultation.slug)}/contributions`;
+    const created = await postJSON(path, data, { idempotencyKey: attempt.key });
+    attempt = null;
     closeForm({ reset: true });
     onSent(created);
   } catch (error) {

@@ -1,6 +1,6 @@
 // What happens inside an open pin: its photo, supporting it, replies, and reporting it.
 
-import { ProblemError, deleteJSON, getJSON, postJSON } from './api.js';
+import { ProblemError, deleteJSON, formStart, getJSON, newIdempotencyKey, postJSON } from './api.js';
 import { announce, el } from './dom.js';
 import { formatDate, t } from './i18n.js';
 
@@ -57,16 +57,23 @@ function replyForm(detail, list, refresh) {
   const text = el('textarea', { id: `${id}-text`, rows: 3, maxlength: 1000, required: true });
   const name = el('input', { id: `${id}-name`, type: 'text', maxlength: 80, autocomplete: 'name' });
   const message = el('p', { className: 'form-message', role: 'status' });
+  const trap = honeypot(id);
   const form = el('form', { className: 'reply-form', novalidate: true, id, hidden: true },
     el('label', { for: text.id }, t('reply_text')), text,
     el('label', { for: name.id }, t('field_name')), name,
+    trap.box,
     el('button', { type: 'submit', className: 'button' }, t('reply_send')));
+  let formToken = Promise.resolve(null);
+  let attempt = null;
   // Folded until wanted, so the open pin stays small enough to fit the map.
   const toggle = el('button', { type: 'button', className: 'button', 'aria-expanded': 'false', 'aria-controls': id }, t('reply_write'));
   toggle.addEventListener('click', () => {
     form.hidden = !form.hidden;
     toggle.setAttribute('aria-expanded', String(!form.hidden));
-    if (!form.hidden) text.focus();
+    if (!form.hidden) {
+      formToken = formStart().catch(() => null);
+      text.focus();
+    }
     refresh();
   });
   form.addEventListener('submit', async (event) => {
@@ -79,7 +86,15 @@ function replyForm(detail, list, refresh) {
     try {
       const body = { text: text.value.trim() };
       if (name.value.trim()) body.author_name = name.value.trim();
-      const reply = await postJSON(`/api/contributions/${encodeURIComponent(detail.id)}/replies`, body);
+      if (trap.input.value) body.website = trap.input.value;
+      let token = await formToken;
+      if (!token) token = await (formToken = formStart());
+      body.form_token = token;
+      const json = JSON.stringify(body);
+      if (!attempt || attempt.json !== json) attempt = { key: newIdempotencyKey(), json };
+      const path = `/api/contributions/${encodeURIComponent(detail.id)}/replies`;
+      const reply = await postJSON(path, body, { idempotencyKey: attempt.key });
+      attempt = null;
       list.append(replyItem(reply));
       form.reset();
       form.hidden = true;
@@ -92,6 +107,17 @@ function replyForm(detail, list, refresh) {
     refresh();
   });
   return el('div', { className: 'reply-box' }, toggle, form, message);
+}
+
+/**
+ * The honeypot field: visually hidden, hidden from screen readers and out of the tab order,
+ * so people never fill it; a bot filling every field does, and is refused.
+ */
+function honeypot(id) {
+  const input = el('input', { id: `${id}-website`, name: 'website', type: 'text', tabindex: '-1', autocomplete: 'off' });
+  const box = el('div', { className: 'honeypot', 'aria-hidden': 'true' },
+    el('label', { for: input.id }, t('honeypot_label')), input);
+  return { box, input };
 }
 
 /** A "Melden" button that unfolds a small form: reason, optional note, send. */
@@ -147,7 +173,7 @@ export async function fillDetail(slot, id, consultation, onCount, refresh) {
     open ? supportButton(detail, onCount) : null,
     el('h3', { className: 'replies-heading' }, t('replies_heading', { count: detail.reply_count })),
     replies,
-    open && consultation.allow_replies ? replyForm(detail, replies, refresh) : null,
+    open && consultation.allow_replies && !consultation.paused ? replyForm(detail, replies, refresh) : null,
     reportToggle(`/api/contributions/${encodeURIComponent(id)}/reports`, t('report_contribution')),
   ];
   slot.replaceChildren(...parts.filter(Boolean));

@@ -11,7 +11,7 @@ from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store import Store, open_store
 from geoapp.store.base import ConsultationStatus, ContributionQuery, Moderation, Status
-from tests.factories import INSIDE, OUTSIDE, make_consultation, make_contribution
+from tests.factories import INSIDE, OUTSIDE, make_consultation, make_contribution, with_form_token
 from tests.live_server import serve
 
 
@@ -29,7 +29,7 @@ def body(**overrides):
 def post(client: TestClient, payload, slug: str = "test", language: str = "de"):
     return client.post(
         f"/api/consultations/{slug}/contributions",
-        json=payload,
+        json=with_form_token(client, payload),
         headers={"Accept-Language": language},
     )
 
@@ -271,17 +271,20 @@ def test_unknown_path_is_problem_json(app_client) -> None:
 
 
 def test_fifty_concurrent_submissions_are_all_stored(settings: Settings) -> None:
+    settings.rate_pins_per_participant = 50  # one client sends them all; the limit is not tested
     app = create_app(settings)
     with serve(app) as base_url:
         make_consultation(app.state.store)
 
         async def send_all() -> list[int]:
             async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+                assert (await client.post("/api/participant")).status_code == 201
+                token = (await client.get("/api/form-start")).json()["token"]
                 responses = await asyncio.gather(
                     *(
                         client.post(
                             "/api/consultations/test/contributions",
-                            json=body(text=f"Beitrag Nummer {i}"),
+                            json=body(text=f"Beitrag Nummer {i}", form_token=token),
                         )
                         for i in range(50)
                     )

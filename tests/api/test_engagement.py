@@ -9,17 +9,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
-from geoapp.security.participants import COOKIE_NAME, hash_token, is_token
+from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.store import Store
 from geoapp.store.base import AuditEvent, ConsultationStatus, Moderation, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
-from tests.factories import make_consultation, make_contribution, make_reply
+from tests.factories import (
+    as_new_participant,
+    become_participant,
+    client_from,
+    make_consultation,
+    make_contribution,
+    make_reply,
+    with_form_token,
+)
 from tests.live_server import serve
-
-
-def as_new_participant(client: TestClient) -> None:
-    """Forget the cookie, so that the next request comes from another browser."""
-    client.cookies.clear()
 
 
 def features(client: TestClient, slug: str = "test") -> dict[str, dict]:
@@ -96,7 +99,7 @@ def test_reply_under_post_moderation_shows_at_once(app_client, app_store) -> Non
     pin = make_contribution(app_store, make_consultation(app_store))
     response = app_client.post(
         f"/api/contributions/{pin.id}/replies",
-        json={"text": "  Da stimme ich zu.  ", "author_name": "Jonas"},
+        json=with_form_token(app_client, {"text": "  Da stimme ich zu.  ", "author_name": "Jonas"}),
     )
     assert response.status_code == 201, response.text
     created = response.json()
@@ -111,7 +114,10 @@ def test_reply_under_post_moderation_shows_at_once(app_client, app_store) -> Non
 
 def test_reply_under_pre_moderation_waits_for_approval(app_client, app_store) -> None:
     pin = make_contribution(app_store, make_consultation(app_store, moderation=Moderation.PRE))
-    created = app_client.post(f"/api/contributions/{pin.id}/replies", json={"text": "Gute Idee"})
+    created = app_client.post(
+        f"/api/contributions/{pin.id}/replies",
+        json=with_form_token(app_client, {"text": "Gute Idee"}),
+    )
     assert created.status_code == 201 and created.json()["status"] == "pending"
     detail = app_client.get(f"/api/contributions/{pin.id}").json()
     assert detail["replies"] == [] and detail["reply_count"] == 0
@@ -120,7 +126,9 @@ def test_reply_under_pre_moderation_waits_for_approval(app_client, app_store) ->
 
 def test_refuses_reply_when_replies_are_off(app_client, app_store) -> None:
     pin = make_contribution(app_store, make_consultation(app_store, allow_replies=False))
-    response = app_client.post(f"/api/contributions/{pin.id}/replies", json={"text": "Hallo"})
+    response = app_client.post(
+        f"/api/contributions/{pin.id}/replies", json=with_form_token(app_client, {"text": "Hallo"})
+    )
     assert "keine Antworten" in assert_problem(response, 409)["detail"]
     assert app_store.list_replies(pin.id, list(Status)) == []
 
@@ -131,15 +139,22 @@ def test_refuses_reply_when_replies_are_off(app_client, app_store) -> None:
 )
 def test_refuses_empty_or_too_long_reply(app_client, app_store, text, expected) -> None:
     pin = make_contribution(app_store, make_consultation(app_store))
-    response = app_client.post(f"/api/contributions/{pin.id}/replies", json={"text": text})
+    response = app_client.post(
+        f"/api/contributions/{pin.id}/replies", json=with_form_token(app_client, {"text": text})
+    )
     assert expected in assert_problem(response, 422, "text")["detail"]
-    ok = app_client.post(f"/api/contributions/{pin.id}/replies", json={"text": "ä" * 1000})
+    ok = app_client.post(
+        f"/api/contributions/{pin.id}/replies",
+        json=with_form_token(app_client, {"text": "ä" * 1000}),
+    )
     assert ok.status_code == 201
 
 
 def test_refuses_reply_to_hidden_pin(app_client, app_store) -> None:
     pin = make_contribution(app_store, make_consultation(app_store), status=Status.HIDDEN)
-    response = app_client.post(f"/api/contributions/{pin.id}/replies", json={"text": "Hallo"})
+    response = app_client.post(
+        f"/api/contributions/{pin.id}/replies", json=with_form_token(app_client, {"text": "Hallo"})
+    )
     assert_problem(response, 404)
 
 
@@ -149,12 +164,12 @@ def test_refuses_reply_to_hidden_pin(app_client, app_store) -> None:
 def test_report_threshold_hides_the_pin_at_once(app_client, app_store) -> None:
     pin = make_contribution(app_store, make_consultation(app_store))
     path = f"/api/contributions/{pin.id}/reports"
-    for _ in range(2):
-        as_new_participant(app_client)
-        assert report(app_client, path, note="Beleidigend").status_code == 201
+    for neighbour in ("198.51.100.1", "198.51.100.2"):
+        assert (
+            report(client_from(app_client, neighbour), path, note="Beleidigend").status_code == 201
+        )
     assert pin.id in features(app_client)
-    as_new_participant(app_client)
-    assert report(app_client, path, reason="spam").status_code == 201
+    assert report(client_from(app_client, "2001:db8:1::5"), path, reason="spam").status_code == 201
 
     assert pin.id not in features(app_client)
     assert_problem(app_client.get(f"/api/contributions/{pin.id}"), 404)
@@ -162,7 +177,11 @@ def test_report_threshold_hides_the_pin_at_once(app_client, app_store) -> None:
     assert hidden.status == Status.HIDDEN and hidden.status_reason == "reported"
     [event] = app_store.list_audit(TargetKind.CONTRIBUTION, pin.id)
     assert (event.actor, event.action) == ("system", "auto_hide")
-    assert event.changes == {"status": ["published", "hidden"]}
+    assert event.changes == {
+        "status": ["published", "hidden"],
+        "open_reports": [None, 3],
+        "report_networks": [None, 3],
+    }
     kept = app_store.list_reports(TargetKind.CONTRIBUTION, pin.id)
     assert len(kept) == 3 and all(r.resolved_at is None for r in kept)
 
@@ -180,7 +199,9 @@ def test_repeated_report_from_one_participant_counts_once(app_client, app_store)
 
 def test_report_threshold_comes_from_settings(settings) -> None:
     settings.report_threshold = 1
+    settings.report_network_threshold = 1
     with TestClient(create_app(settings)) as client:
+        become_participant(client)
         store: Store = client.app.state.store  # type: ignore[attr-defined]
         pin = make_contribution(store, make_consultation(store))
         assert report(client, f"/api/contributions/{pin.id}/reports").status_code == 201
@@ -191,9 +212,9 @@ def test_reported_reply_is_hidden_at_the_threshold(app_client, app_store) -> Non
     pin = make_contribution(app_store, make_consultation(app_store))
     rude = make_reply(app_store, pin, text="Unverschämt!")
     kind = make_reply(app_store, pin, text="Gute Idee.")
-    for _ in range(3):
-        as_new_participant(app_client)
-        response = report(app_client, f"/api/replies/{rude.id}/reports", reason="other")
+    for neighbour in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        reporter = client_from(app_client, neighbour)
+        response = report(reporter, f"/api/replies/{rude.id}/reports", reason="other")
         assert response.status_code == 201
     detail = app_client.get(f"/api/contributions/{pin.id}").json()
     assert [r["id"] for r in detail["replies"]] == [kind.id]
@@ -239,10 +260,13 @@ def test_refuses_report_on_unknown_reply(app_client) -> None:
 def test_my_contributions_lists_own_pins_and_replies_with_status(app_client, app_store) -> None:
     consultation = make_consultation(app_store, moderation=Moderation.PRE)
     open_one = make_consultation(app_store, slug="offen")
-    mine = app_client.post("/api/consultations/test/contributions", json=body()).json()
+    mine = app_client.post(
+        "/api/consultations/test/contributions", json=with_form_token(app_client, body())
+    ).json()
     other_pin = make_contribution(app_store, open_one)
     my_reply = app_client.post(
-        f"/api/contributions/{other_pin.id}/replies", json={"text": "Finde ich auch."}
+        f"/api/contributions/{other_pin.id}/replies",
+        json=with_form_token(app_client, {"text": "Finde ich auch."}),
     ).json()
     make_contribution(app_store, consultation)  # someone else's
     app_store.set_status(
@@ -282,56 +306,65 @@ def _planner_event(target_id: str) -> AuditEvent:
 # participant cookie and privacy
 
 
-def test_participant_cookie_is_httponly_lax_and_only_its_hash_is_stored(
-    app_client, app_store
-) -> None:
-    assert app_client.get("/api/me/contributions").headers.get("set-cookie") is None
-    created = app_client.post("/api/consultations/test/contributions", json=body())
-    assert created.status_code == 404  # no consultation yet; a refusal sets no cookie
-    make_consultation(app_store)
-    response = app_client.post("/api/consultations/test/contributions", json=body())
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE_NAME}=")
-    flags = [part.strip().lower() for part in cookie.split(";")]
-    assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
-    assert "secure" not in flags
-    assert any(f.startswith("max-age=") and int(f.split("=")[1]) > 30 * 86400 for f in flags)
-    token = app_client.cookies[COOKIE_NAME]
-    stored = app_store.get_contribution(response.json()["id"])
-    assert stored.participant_hash == hash_token(token) != token
-    # Later requests reuse the cookie instead of setting a new one.
-    again = app_client.post("/api/consultations/test/contributions", json=body())
-    assert "set-cookie" not in again.headers
+def test_participant_cookie_is_httponly_lax_and_only_its_hash_is_stored(settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        store: Store = client.app.state.store  # type: ignore[attr-defined]
+        make_consultation(store)
+        assert client.get("/api/me/contributions").headers.get("set-cookie") is None
+        issued = client.post("/api/participant")
+        assert issued.status_code == 201 and issued.json() == {"new": True}
+        cookie = issued.headers["set-cookie"]
+        assert cookie.startswith(f"{COOKIE_NAME}=")
+        flags = [part.strip().lower() for part in cookie.split(";")]
+        assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
+        assert "secure" not in flags
+        assert any(f.startswith("max-age=") and int(f.split("=")[1]) > 30 * 86400 for f in flags)
+        token = client.cookies[COOKIE_NAME]
+        response = client.post(
+            "/api/consultations/test/contributions", json=with_form_token(client, body())
+        )
+        assert "set-cookie" not in response.headers
+        stored = store.get_contribution(response.json()["id"])
+        assert stored.participant_hash == hash_token(token) != token
+        # Asking again keeps the cookie instead of setting a new one.
+        again = client.post("/api/participant")
+        assert again.status_code == 200 and again.json() == {"new": False}
+        assert "set-cookie" not in again.headers
 
 
 def test_cookie_is_secure_when_configured(settings) -> None:
     settings.cookie_secure = True
     with TestClient(create_app(settings), base_url="https://testserver") as client:
-        store: Store = client.app.state.store  # type: ignore[attr-defined]
-        pin = make_contribution(store, make_consultation(store))
-        cookie = client.post(f"/api/contributions/{pin.id}/supports").headers["set-cookie"]
+        cookie = client.post("/api/participant").headers["set-cookie"]
     assert "secure" in [part.strip().lower() for part in cookie.split(";")]
 
 
-def test_a_forged_cookie_is_replaced(app_client, app_store) -> None:
+def test_a_forged_cookie_is_replaced_when_the_page_asks_for_a_token(app_client, app_store) -> None:
     pin = make_contribution(app_store, make_consultation(app_store))
+    app_client.cookies.clear()
     app_client.cookies.set(COOKIE_NAME, "../../etc/passwd")
-    response = app_client.post(f"/api/contributions/{pin.id}/supports")
-    assert response.status_code == 200
+    assert_problem(app_client.post(f"/api/contributions/{pin.id}/supports"), 403)
+    response = app_client.post("/api/participant")
+    assert response.status_code == 201
     issued = response.headers["set-cookie"].split(";")[0].removeprefix(f"{COOKIE_NAME}=")
-    assert is_token(issued)
+    assert app_client.post(f"/api/contributions/{pin.id}/supports").status_code == 200
+    assert app_store.supported_among(hash_token(issued), [pin.id]) == {pin.id}
 
 
 def test_no_response_reveals_participant_hash_or_email(app_client, app_store) -> None:
     make_consultation(app_store)
     created = app_client.post(
-        "/api/consultations/test/contributions", json=body(contact_email="erika@example.org")
+        "/api/consultations/test/contributions",
+        json=with_form_token(app_client, body(contact_email="erika@example.org")),
     ).json()
     pin_id = created["id"]
     secret = hash_token(app_client.cookies[COOKIE_NAME])
     responses = [
         app_client.post(f"/api/contributions/{pin_id}/supports"),
-        app_client.post(f"/api/contributions/{pin_id}/replies", json={"text": "Ich auch"}),
+        app_client.post(
+            f"/api/contributions/{pin_id}/replies",
+            json=with_form_token(app_client, {"text": "Ich auch"}),
+        ),
         report(app_client, f"/api/contributions/{pin_id}/reports"),
         app_client.get(f"/api/contributions/{pin_id}"),
         app_client.get("/api/consultations/test/contributions"),
@@ -353,12 +386,14 @@ def test_concurrent_supports_count_once_per_participant(settings) -> None:
 
         async def same_browser_ten_times_then_ten_browsers() -> None:
             async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+                await client.post("/api/participant")
                 first = await client.post(path)
                 assert first.status_code == 200
                 same = await asyncio.gather(*(client.post(path) for _ in range(10)))
                 assert {r.json()["support_count"] for r in same} == {1}
             browsers = [httpx.AsyncClient(base_url=base_url, timeout=60) for _ in range(9)]
             try:
+                await asyncio.gather(*(b.post("/api/participant") for b in browsers))
                 others = await asyncio.gather(*(b.post(path) for b in browsers))
             finally:
                 await asyncio.gather(*(b.aclose() for b in browsers))

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.i18n import catalog
-from tests.factories import INSIDE, make_consultation
+from tests.factories import INSIDE, make_consultation, with_form_token
 
 LANGUAGES = Settings().languages
 
@@ -17,12 +17,15 @@ LANGUAGES = Settings().languages
 def post_empty_text(client: TestClient, accept_language: str):
     return client.post(
         "/api/consultations/test/contributions",
-        json={
-            "geometry": {"type": "Point", "coordinates": INSIDE},
-            "category": "sitzen-aufenthalt",
-            "text": "",
-            "consent": True,
-        },
+        json=with_form_token(
+            client,
+            {
+                "geometry": {"type": "Point", "coordinates": INSIDE},
+                "category": "sitzen-aufenthalt",
+                "text": "",
+                "consent": True,
+            },
+        ),
         headers={"Accept-Language": accept_language},
     )
 

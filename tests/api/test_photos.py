@@ -16,7 +16,12 @@ from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store.base import ContributionQuery, Moderation, Status
 from tests.api.test_contributions import assert_problem, body
-from tests.factories import make_consultation
+from tests.factories import (
+    as_new_participant,
+    become_participant,
+    make_consultation,
+    with_form_token,
+)
 from tests.live_server import serve
 
 GPS = {
@@ -82,7 +87,8 @@ def uploaded(client: TestClient, data: bytes | None = None) -> dict:
 
 def pin_with_photo(client: TestClient, photo_id: str, alt: str | None = None) -> httpx.Response:
     return client.post(
-        "/api/consultations/test/contributions", json=body(photo_id=photo_id, photo_alt=alt)
+        "/api/consultations/test/contributions",
+        json=with_form_token(client, body(photo_id=photo_id, photo_alt=alt)),
     )
 
 
@@ -219,6 +225,7 @@ def test_photo_limit_is_a_setting_and_counts_the_file_not_the_envelope(settings)
     photo = camera_jpeg().ljust(2**20, b"\0")
     settings.max_photo_bytes = 2**20
     with TestClient(create_app(settings)) as client:
+        become_participant(client)
         assert upload(client, photo).status_code == 201
         problem = assert_problem(upload(client, photo + b"\0" * 100), 413, "file")
         assert "höchstens 1 MB" in problem["detail"]
@@ -231,7 +238,8 @@ def test_photo_limit_is_a_setting_and_counts_the_file_not_the_envelope(settings)
 def test_json_routes_keep_their_small_limit(app_client, app_store) -> None:
     make_consultation(app_store)
     response = app_client.post(
-        "/api/consultations/test/contributions", json=body(text="x" * 200_000)
+        "/api/consultations/test/contributions",
+        json=with_form_token(app_client, body(text="x" * 200_000)),
     )
     assert "65.536" in assert_problem(response, 413)["detail"]
 
@@ -244,7 +252,7 @@ def test_refuses_upload_without_file(app_client, settings) -> None:
 def test_photo_of_another_browser_cannot_be_attached(app_client, app_store) -> None:
     consultation = make_consultation(app_store)
     photo = uploaded(app_client)
-    app_client.cookies.clear()
+    as_new_participant(app_client)
     response = pin_with_photo(app_client, photo["id"])
     assert "noch einmal hoch" in assert_problem(response, 422, "photo_id")["detail"]
     assert_problem(pin_with_photo(app_client, "gibt-es-nicht"), 422, "photo_id")

@@ -59,8 +59,11 @@ class LiveApp:
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[LiveApp]:
-    """The app with the Heeren-Werve demo data, on a fresh SQLite file."""
-    app = create_app(Settings(data_dir=tmp_path, seed_demo=True))
+    """The app with the Heeren-Werve demo data, on a fresh SQLite file.
+
+    The browser fills forms faster than a person; the two-second bot rule has its own API test.
+    """
+    app = create_app(Settings(data_dir=tmp_path, seed_demo=True, form_min_seconds=0))
     with serve(app) as url:
         yield LiveApp(url, app.state.store)
 

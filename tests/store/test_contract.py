@@ -1,6 +1,7 @@
 """The Store contract: every backend must pass these (parametrised in conftest.store)."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from geoapp.store.base import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
+    IdempotentResponse,
     Moderation,
     ModerationQuery,
     Photo,
@@ -22,6 +24,7 @@ from geoapp.store.base import (
     PlannerSession,
     Report,
     ReportReason,
+    ReportTally,
     ResponseStatus,
     SigninFailures,
     Source,
@@ -195,7 +198,9 @@ def test_contributions_and_replies_of_a_participant(store: Store) -> None:
     assert store.contributions_of_participant("c" * 64) == []
 
 
-def _report(target_kind: TargetKind, target_id: str, participant: str) -> Report:
+def _report(
+    target_kind: TargetKind, target_id: str, participant: str, network: str = "n" * 64
+) -> Report:
     return Report(
         id=str(uuid.uuid4()),
         target_kind=target_kind,
@@ -204,17 +209,18 @@ def _report(target_kind: TargetKind, target_id: str, participant: str) -> Report
         reason=ReportReason.INSULT,
         note="Beleidigt Nachbarn.",
         created_at=datetime.now(UTC),
+        network_hash=network,
     )
 
 
 def test_reports_count_once_per_participant_and_target(store: Store) -> None:
     pin = make_contribution(store, make_consultation(store))
     reply = make_reply(store, pin)
-    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64)) == 1
+    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64)) == ReportTally(1, 1)
     assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64)) is None
-    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "b" * 64)) == 2
+    assert store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "b" * 64)) == ReportTally(2, 1)
     # A reply is a separate target, even with the same participant.
-    assert store.add_report(_report(TargetKind.REPLY, reply.id, "a" * 64)) == 1
+    assert store.add_report(_report(TargetKind.REPLY, reply.id, "a" * 64)) == ReportTally(1, 1)
     kept = store.list_reports(TargetKind.CONTRIBUTION, pin.id)
     assert [r.participant_hash for r in kept] == ["a" * 64, "b" * 64]
     assert kept[0].reason == ReportReason.INSULT and kept[0].note == "Beleidigt Nachbarn."
@@ -452,19 +458,16 @@ def test_moderation_queue_filters_and_counts_open_reports(store: Store) -> None:
     pending = make_contribution(store, consultation, status=Status.PENDING)
     reported = make_contribution(store, consultation, created_at=now - timedelta(hours=1))
     make_contribution(store, other, status=Status.PENDING)
-    for who in ("a", "b"):
-        store.add_report(
-            Report(
-                str(uuid.uuid4()), TargetKind.CONTRIBUTION, reported.id, who, ReportReason.SPAM, now
-            )
-        )
+    for who, network in (("a", "x"), ("b", "x"), ("c", "y")):
+        store.add_report(_report(TargetKind.CONTRIBUTION, reported.id, who * 64, network * 64))
     mine = ModerationQuery(consultation.id)
-    assert [(c.id, n) for c, n in store.moderation_queue(mine)] == [(pending.id, 0)]
+    assert [(c.id, n) for c, n in store.moderation_queue(mine)] == [(pending.id, ReportTally())]
     everywhere = ModerationQuery(None)
     assert len(store.moderation_queue(everywhere)) == 2
     flagged = ModerationQuery(consultation.id, statuses=(), reported_only=True)
-    assert [(c.id, n) for c, n in store.moderation_queue(flagged)] == [(reported.id, 2)]
-    assert store.resolve_reports(TargetKind.CONTRIBUTION, reported.id, now) == 2
+    queue = store.moderation_queue(flagged)
+    assert [(c.id, n) for c, n in queue] == [(reported.id, ReportTally(3, 2))]
+    assert store.resolve_reports(TargetKind.CONTRIBUTION, reported.id, now) == 3
     assert store.moderation_queue(flagged) == []
 
 
@@ -475,7 +478,7 @@ def test_reply_queue_filters_by_consultation_and_status(store: Store) -> None:
     make_reply(store, make_contribution(store, other), status=Status.PENDING)
     make_reply(store, make_contribution(store, consultation), status=Status.PUBLISHED)
     queue = store.reply_queue(ModerationQuery(consultation.id))
-    assert [(r.id, n) for r, n in queue] == [(reply.id, 0)]
+    assert [(r.id, n) for r, n in queue] == [(reply.id, ReportTally())]
     assert queue[0][0] == reply
 
 
@@ -534,3 +537,91 @@ def test_open_data_flag_round_trips(store: Store) -> None:
     make_consultation(store, slug="zu", open_data=False)
     assert store.get_consultation("offen").open_data is True
     assert store.get_consultation("zu").open_data is False
+
+
+# abuse protection
+
+
+def test_server_secret_is_stored_once_and_shared(store: Store, store_url: str) -> None:
+    now = datetime.now(UTC)
+    assert store.server_secret("server", "erster", now) == "erster"
+    assert store.server_secret("server", "zweiter", now) == "erster"
+    other_worker = open_store(store_url)
+    try:
+        assert other_worker.server_secret("server", "dritter", now) == "erster"
+    finally:
+        other_worker.close()
+
+
+def test_rate_counter_counts_per_key_and_window_and_forgets_old_windows(store: Store) -> None:
+    hour = timedelta(hours=1)
+    start = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert [store.count_hit("pin:n:x", start, start + hour) for _ in range(3)] == [1, 2, 3]
+    assert store.count_hit("pin:n:y", start, start + hour) == 1
+    later = start + hour
+    assert store.count_hit("pin:n:x", later, later + hour) == 1
+    # The first window has expired: counting in it again starts afresh.
+    assert store.count_hit("pin:n:x", start, start + hour) == 1
+
+
+def test_concurrent_rate_counter_hits_all_count(store: Store, store_url: str) -> None:
+    start = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    workers = [open_store(store_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            counts = list(
+                pool.map(
+                    lambda i: workers[i % 4].count_hit("k", start, start + timedelta(hours=1)),
+                    range(40),
+                )
+            )
+    finally:
+        for worker in workers:
+            worker.close()
+    assert sorted(counts) == list(range(1, 41))
+
+
+def test_idempotency_key_is_claimed_once_and_keeps_the_first_response(store: Store) -> None:
+    now = datetime.now(UTC)
+    later = now + timedelta(hours=24)
+    assert store.claim_idempotency_key("p" * 64, "k1", "h1", now, later) is None
+    running = store.claim_idempotency_key("p" * 64, "k1", "h1", now, later)
+    assert running == IdempotentResponse("h1", None, None)
+    store.finish_idempotency_key("p" * 64, "k1", 201, {"id": "abc"})
+    done = store.claim_idempotency_key("p" * 64, "k1", "h2", now, later)
+    assert done == IdempotentResponse("h1", 201, {"id": "abc"})
+    # Keys belong to a participant; another one may use the same key for its own request.
+    assert store.claim_idempotency_key("q" * 64, "k1", "h3", now, later) is None
+    store.release_idempotency_key("q" * 64, "k1")
+    assert store.claim_idempotency_key("q" * 64, "k1", "h4", now, later) is None
+    # Expired keys are removed when the next key is claimed.
+    after = later + timedelta(seconds=1)
+    assert (
+        store.claim_idempotency_key("p" * 64, "k1", "h5", after, after + timedelta(hours=1)) is None
+    )
+
+
+def test_pause_is_stored_with_its_audit_event_and_survives_edits(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    event = AuditEvent(
+        str(uuid.uuid4()), TargetKind.CONSULTATION, consultation.id, "anna", "pause", {}, now
+    )
+    store.set_pause(consultation.id, now, "Wegen Spam kurz angehalten.", event)
+    paused = store.get_consultation(consultation.slug)
+    assert paused.paused_at == now and paused.pause_message == "Wegen Spam kurz angehalten."
+    assert [e.action for e in store.list_audit(TargetKind.CONSULTATION, consultation.id)] == [
+        "pause"
+    ]
+    store.update_consultation(replace(consultation, title={"de": "Neu"}))
+    assert store.get_consultation(consultation.slug).paused_at == now
+
+
+def test_knows_participants_by_what_they_sent(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation, participant_hash="a" * 64)
+    make_reply(store, pin, participant_hash="b" * 64)
+    store.set_support(pin.id, "c" * 64, True, datetime.now(UTC))
+    store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "d" * 64))
+    assert all(store.knows_participant(who * 64) for who in "abcd")
+    assert not store.knows_participant("e" * 64)

@@ -3,6 +3,7 @@
 import { getJSON, patchJSON, postJSON } from '../api.js';
 import { announce, el } from '../dom.js';
 import { formatDate, language, t } from '../i18n.js';
+import * as brake from './brake.js';
 import { runDialog } from './dialogs.js';
 import { reportFailure } from './feedback.js';
 import { pinMap } from './plannermap.js';
@@ -70,7 +71,7 @@ function pinEntry(item) {
     el('p', { className: 'pin-meta' }, meta(item)),
     item.contact_email ? el('p', { className: 'pin-meta' }, t('planner_contact', { email: item.contact_email })) : null,
     item.geometry ? null : el('p', { className: 'pin-meta' }, t('planner_without_location')),
-    item.open_reports ? el('p', { className: 'reports' }, t('planner_open_reports', { count: item.open_reports })) : null,
+    reportsLine(item),
     item.status_reason ? el('p', { className: 'pin-meta' }, t('planner_reason_was', { reason: reasonLabel(item.status_reason) })) : null,
     item.planner_response ? el('p', { className: 'planner-response' }, t('planner_response_label'), ' ', item.planner_response) : null,
     el('div', { className: 'form-buttons' }, ...buttons));
@@ -81,10 +82,18 @@ function replyEntry(item) {
   return el('li', { className: 'queue-item', 'data-id': item.id },
     el('p', { className: 'pin-text', id: textId }, item.text),
     el('p', { className: 'pin-meta' }, meta(item)),
-    item.open_reports ? el('p', { className: 'reports' }, t('planner_open_reports', { count: item.open_reports })) : null,
+    reportsLine(item),
     el('div', { className: 'form-buttons' },
       ...decisionButtons('replies', item, textId),
       actionButton('planner_audit', (event) => showAudit('replies', item.id, event.currentTarget), textId)));
+}
+
+/** How many open reports, and from how many networks: what hiding by reports depends on. */
+function reportsLine(item) {
+  if (!item.open_reports) return null;
+  return el('p', { className: 'reports' },
+    t('planner_open_reports', { count: item.open_reports }), ' ',
+    t('planner_report_networks', { networks: item.report_networks }));
 }
 
 function reasonLabel(reason) {
@@ -242,6 +251,7 @@ async function showAudit(kind, id, opener) {
 
 export function setup() {
   map = pinMap($('queue-map'));
+  brake.setup();
   $('queue-filter').addEventListener('change', async () => {
     const count = await load();
     announce(t('planner_count', { count }));
@@ -249,5 +259,6 @@ export function setup() {
 }
 
 export async function show() {
+  brake.render();
   await load();
 }
