@@ -52,6 +52,49 @@ class Settings(BaseSettings):
         default=15 * 60, description="Longest wait between tries after many failed sign-ins."
     )
 
+    # Bounded resources and sign-in (issue 10, part "signin").
+    max_photo_decoded_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest memory a photo may take once decoded (pixels × bytes per pixel of "
+        "the decoded image and of its working copy); a larger one is refused before decoding.",
+    )
+    photo_decodes_at_once: int = Field(
+        default=2, ge=1, description="Photos one process decodes at the same time."
+    )
+    photo_decode_wait_seconds: float = Field(
+        default=10.0, ge=0, description="How long an upload waits for a free decode, then 503."
+    )
+    signin_hashes_at_once: int = Field(
+        default=2,
+        ge=1,
+        description="Password checks (64 MiB argon2 each) one process runs at once.",
+    )
+    signin_hash_wait_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="How long a sign-in waits for a free password check, then 503.",
+    )
+    signin_network_free_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one network (any username) before each try has to wait.",
+    )
+    planner_idle_minutes: int = Field(
+        default=60, ge=0, description="A planner's session ends after this long without a request."
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Server secret for keyed hashes (client networks); default: one generated "
+        "once and kept in the database.",
+    )
+    max_perimeter_vertices: int = Field(
+        default=10_000, ge=4, description="Most vertices a consultation's perimeter may have."
+    )
+    orphan_photo_hours: int = Field(
+        default=24, ge=1, description="Photos never attached to a pin are removed after this long."
+    )
+
     data_licence: str = Field(
         default="Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
         description="Licence stated in exports, the data package and the open-data download.",

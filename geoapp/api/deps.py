@@ -10,6 +10,7 @@ from geoapp.config import Settings
 from geoapp.errors import InvalidInput, NotPermitted
 from geoapp.i18n import negotiate
 from geoapp.security import participants, planner_sessions
+from geoapp.security.work_gates import Gates
 from geoapp.services import planners
 from geoapp.services.planners import SignedIn
 from geoapp.store.base import BBox, PlannerRole, Store
@@ -59,6 +60,10 @@ def get_photo_storage(request: Request) -> PhotoStorage:
     return request.app.state.photos
 
 
+def get_gates(request: Request) -> Gates:
+    return request.app.state.gates
+
+
 def get_participant(request: Request, response: Response) -> str:
     """The participant's hash; the first state-changing request sets the token cookie."""
     token = request.cookies.get(participants.COOKIE_NAME)
@@ -101,6 +106,8 @@ LanguageDep = Annotated[str, Depends(get_language)]
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
 CrsDep = Annotated[int | None, Depends(get_crs)]
 PhotoStorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
+GatesDep = Annotated[Gates, Depends(get_gates)]
+"""This process's bounds on concurrent image decodes and password checks."""
 ParticipantDep = Annotated[str, Depends(get_participant)]
 """The participant's token hash (state-changing routes; sets the cookie on first use)."""
 OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)]

@@ -337,6 +337,10 @@ class Store(Protocol):
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
 
+    def delete_orphan_photos(self, before: datetime, limit: int) -> list[str]:
+        """Delete up to `limit` photos created before `before` that no pin uses; their ids."""
+        ...
+
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
         """Add pins and their audit events in one transaction (planner entries, imports)."""
         ...

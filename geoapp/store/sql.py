@@ -332,6 +332,21 @@ class SqlStore:
         stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
         return self._first(stmt, _contribution)
 
+    def delete_orphan_photos(self, before: datetime, limit: int) -> list[str]:
+        used = select(contributions.c.photo_id).where(contributions.c.photo_id.is_not(None))
+        with self._write() as conn:
+            ids = list(
+                conn.execute(
+                    select(photos.c.id)
+                    .where(photos.c.created_at < before, photos.c.id.not_in(used))
+                    .order_by(photos.c.created_at)
+                    .limit(limit)
+                ).scalars()
+            )
+            if ids:
+                conn.execute(delete(photos).where(photos.c.id.in_(ids)))
+        return ids
+
     # planners' work: entered pins, consultations
 
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
