@@ -46,10 +46,12 @@ class Settings(BaseSettings):
         default=8 * 60, description="A planner's sign-in lasts this long, then ends."
     )
     signin_free_failures: int = Field(
-        default=5, description="Failed sign-ins per username before each try has to wait."
+        default=5,
+        description="Failed sign-ins per username from one network before each try has to wait.",
     )
     signin_max_wait_seconds: int = Field(
-        default=15 * 60, description="Longest wait between tries after many failed sign-ins."
+        default=15 * 60,
+        description="Longest wait between tries after many failed sign-ins (the lock-out cap).",
     )
 
     # Bounded resources and sign-in (issue 10, part "signin").
@@ -81,12 +83,17 @@ class Settings(BaseSettings):
         description="Failed sign-ins from one network (any username) before each try has to wait.",
     )
     planner_idle_minutes: int = Field(
-        default=60, ge=0, description="A planner's session ends after this long without a request."
+        default=60, ge=1, description="A planner's session ends after this long without a request."
     )
     secret_key: str | None = Field(
         default=None,
         description="Server secret for keyed hashes (client networks); default: one generated "
         "once and kept in the database.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description='Reverse proxies (addresses or CIDR, JSON list: ["127.0.0.1"]) whose '
+        "X-Forwarded-For names the client; nobody else's header is believed.",
     )
     max_perimeter_vertices: int = Field(
         default=10_000, ge=4, description="Most vertices a consultation's perimeter may have."

@@ -1,10 +1,12 @@
 """Test data built through the real store: consultations with dates relative to now."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from geoapp.security import networks
+from geoapp.security.server_secret import server_secret
 from geoapp.services import planners
 from geoapp.store.base import (
     Category,
@@ -150,3 +152,11 @@ def sign_in_as(
     token = response.json()["csrf_token"]
     client.headers["X-CSRF-Token"] = token
     return token
+
+
+def network_hash_of(client: TestClient, host: str = "testclient", day: date | None = None) -> str:
+    """What the app stores for requests from `host` (TestClient's default client) today."""
+    app = client.app
+    network = networks.client_network(host, None, [])
+    secret = server_secret(app.state.store, app.state.settings.secret_key)  # type: ignore[attr-defined]
+    return networks.network_hash(network, secret, day or datetime.now(UTC).date())

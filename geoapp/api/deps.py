@@ -9,7 +9,8 @@ from geoapp import geo
 from geoapp.config import Settings
 from geoapp.errors import InvalidInput, NotPermitted
 from geoapp.i18n import negotiate
-from geoapp.security import participants, planner_sessions
+from geoapp.security import networks, participants, planner_sessions
+from geoapp.security.server_secret import server_secret
 from geoapp.security.work_gates import Gates
 from geoapp.services import planners
 from geoapp.services.planners import SignedIn
@@ -114,10 +115,25 @@ OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)
 """The participant's token hash, or None when the browser has no token yet."""
 
 
-def get_signed_in(request: Request, store: StoreDep) -> SignedIn:
-    """The signed-in planner (401 problem otherwise)."""
+def get_client_network(request: Request, store: StoreDep, settings: SettingsDep) -> str:
+    """The client's network (IPv4 address, IPv6 /64) as today's keyed hash, never the address."""
+    network = networks.client_network(
+        request.client.host if request.client else "",
+        request.headers.get("x-forwarded-for"),
+        settings.trusted_proxies,
+    )
+    now = datetime.now(UTC)
+    return networks.network_hash(network, server_secret(store, settings.secret_key), now.date())
+
+
+ClientNetworkDep = Annotated[str, Depends(get_client_network)]
+"""The client's network as a daily-rotating keyed hash."""
+
+
+def get_signed_in(request: Request, store: StoreDep, settings: SettingsDep) -> SignedIn:
+    """The signed-in planner (401 problem otherwise, also after the idle timeout)."""
     token = request.cookies.get(planner_sessions.COOKIE)
-    return planners.session_of(store, token, datetime.now(UTC))
+    return planners.session_of(store, token, settings.planner_idle_minutes, datetime.now(UTC))
 
 
 PlannerDep = Annotated[SignedIn, Depends(get_signed_in)]

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,7 +60,8 @@ from geoapp.store.schema import (
     planners,
     replies,
     reports,
-    signin_failures,
+    server_secrets,
+    signin_throttles,
     supports,
 )
 
@@ -490,6 +491,7 @@ class SqlStore:
                     csrf_token=session.csrf_token,
                     created_at=session.created_at,
                     expires_at=session.expires_at,
+                    last_seen_at=session.last_seen_at,
                 )
             )
 
@@ -513,8 +515,17 @@ class SqlStore:
             csrf_token=m[s.csrf_token],
             created_at=m[s.created_at],
             expires_at=m[s.expires_at],
+            last_seen_at=m[s.last_seen_at],
         )
         return session, _planner(row)
+
+    def touch_planner_session(self, token_hash: str, now: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(planner_sessions)
+                .where(planner_sessions.c.token_hash == token_hash)
+                .values(last_seen_at=now)
+            )
 
     def delete_planner_session(self, token_hash: str) -> None:
         with self._write() as conn:
@@ -522,33 +533,82 @@ class SqlStore:
                 delete(planner_sessions).where(planner_sessions.c.token_hash == token_hash)
             )
 
-    def get_signin_failures(self, username: str) -> SigninFailures | None:
-        with self._read() as conn:
-            row = conn.execute(
-                select(signin_failures).where(signin_failures.c.username == username)
-            ).first()
-        return SigninFailures(**row._mapping) if row else None
-
-    def add_signin_failure(self, username: str, now: datetime) -> int:
-        f = signin_failures.c
+    def delete_planner_sessions(self, planner_id: str) -> int:
         with self._write() as conn:
-            conn.execute(delete(signin_failures).where(f.last_at < now - FORGET_SIGNIN_FAILURES))
-            count = conn.execute(select(f.count).where(f.username == username)).scalar()
-            if count is None:
-                conn.execute(
-                    insert(signin_failures).values(username=username, count=1, last_at=now)
-                )
-                return 1
-            conn.execute(
-                update(signin_failures)
-                .where(f.username == username)
-                .values(count=count + 1, last_at=now)
+            result = conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
             )
-            return int(count) + 1
+        return result.rowcount
 
-    def clear_signin_failures(self, username: str) -> None:
+    def set_planner_disabled(self, username: str, disabled: bool) -> bool:
         with self._write() as conn:
-            conn.execute(delete(signin_failures).where(signin_failures.c.username == username))
+            planner_id = conn.execute(
+                select(planners.c.id).where(planners.c.username == username)
+            ).scalar()
+            if planner_id is None:
+                return False
+            conn.execute(
+                update(planners).where(planners.c.id == planner_id).values(disabled=disabled)
+            )
+            if disabled:
+                conn.execute(
+                    delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
+                )
+        return True
+
+    def get_signin_failures(self, username: str, network_hash: str) -> SigninFailures | None:
+        t = signin_throttles.c
+        stmt = select(signin_throttles).where(
+            t.username == username, t.network_hash == network_hash
+        )
+        return self._first(stmt, lambda row: SigninFailures(**row._mapping))
+
+    def add_signin_failure(self, network_hash: str, username: str | None, now: datetime) -> None:
+        t = signin_throttles.c
+        with self._write() as conn:
+            conn.execute(delete(signin_throttles).where(t.last_at < now - FORGET_SIGNIN_FAILURES))
+            for name in ("", username) if username else ("",):
+                counted = conn.execute(
+                    update(signin_throttles)
+                    .where(t.username == name, t.network_hash == network_hash)
+                    .values(count=t.count + 1, last_at=now)
+                )
+                if counted.rowcount == 0:
+                    conn.execute(
+                        insert(signin_throttles).values(
+                            username=name, network_hash=network_hash, count=1, last_at=now
+                        )
+                    )
+
+    def clear_signin_failures(self, username: str, network_hash: str | None = None) -> int:
+        t = signin_throttles.c
+        stmt = delete(signin_throttles).where(t.username == username)
+        if network_hash is not None:
+            stmt = stmt.where(t.network_hash == network_hash)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount
+
+    def forget_signin_failures(self, before: datetime) -> int:
+        with self._write() as conn:
+            stmt = delete(signin_throttles).where(signin_throttles.c.last_at < before)
+            return conn.execute(stmt).rowcount
+
+    def server_secret(self, name: str, candidate: str) -> str:
+        stmt = select(server_secrets.c.value).where(server_secrets.c.name == name)
+        stored = self._first(stmt, lambda row: str(row[0]))
+        if stored is not None:
+            return stored
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(server_secrets).values(
+                        name=name, value=candidate, created_at=datetime.now(UTC)
+                    )
+                )
+        except IntegrityError:
+            # Another worker stored its candidate first; everyone uses that one.
+            return str(self._first(stmt, lambda row: str(row[0])))
+        return candidate
 
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
