@@ -27,9 +27,11 @@ def client_network(request_client_host: str, forwarded_for: str | None, trusted:
         address = ipaddress.ip_address(host)
     except ValueError:
         return host  # not an IP (a test client, a Unix socket): the name is its own network
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
-    return f"{address.ipv4_mapped or address}/32"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is None:
+            return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+        address = address.ipv4_mapped
+    return f"{address}/32"
 
 
 def network_hash(network: str, secret: bytes, day: date) -> str:
