@@ -355,7 +355,10 @@ class Store(Protocol):
         ...
 
     def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
-        """Remove name, e-mail and photo of a pin, audited; returns the removed photo's id."""
+        """Remove name, e-mail, photo and earlier (audited) texts of a pin; the photo's id.
+
+        The erasure itself is recorded as `event`.
+        """
         ...
 
     def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:

@@ -388,6 +388,7 @@ class SqlStore:
             )
             if photo_id is not None:
                 conn.execute(delete(photos).where(photos.c.id == photo_id))
+            _erase_audited_texts(conn, contribution_id)
             conn.execute(insert(audit_events).values(**_values(event)))
         return photo_id
 
@@ -609,6 +610,21 @@ class SqlStore:
             # Another worker stored its candidate first; everyone uses that one.
             return str(self._first(stmt, lambda row: str(row[0])))
         return candidate
+
+
+def _erase_audited_texts(conn: Connection, contribution_id: str) -> None:
+    """Blank the texts a pin had before its edits; the trail still shows that it was edited."""
+    for event_id, changes in conn.execute(
+        select(audit_events.c.id, audit_events.c.changes).where(
+            audit_events.c.target_kind == str(TargetKind.CONTRIBUTION),
+            audit_events.c.target_id == contribution_id,
+        )
+    ):
+        if "text" in changes:
+            erased = {**changes, "text": [None, None]}
+            conn.execute(
+                update(audit_events).where(audit_events.c.id == event_id).values(changes=erased)
+            )
 
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
