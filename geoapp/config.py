@@ -62,10 +62,10 @@ class Settings(BaseSettings):
         "the decoded image and of its working copy); a larger one is refused before decoding.",
     )
     photo_decodes_at_once: int = Field(
-        default=2, ge=1, description="Photos one process decodes at the same time."
+        default=1, ge=1, description="Photos one process decodes at the same time."
     )
     photo_decode_wait_seconds: float = Field(
-        default=10.0, ge=0, description="How long an upload waits for a free decode, then 503."
+        default=15.0, ge=0, description="How long an upload waits for a free decode, then 503."
     )
     signin_hashes_at_once: int = Field(
         default=2,
