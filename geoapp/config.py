@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geoapp.paths import bundled
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         default=100 * 1024 * 1024,
         ge=1,
         description="Largest memory a photo may take once decoded (pixels × bytes per pixel of "
-        "the decoded image and of its working copy); a larger one is refused before decoding.",
+        "the decoded image and its full-size copies); a larger one is refused before decoding.",
     )
     photo_decodes_at_once: int = Field(
         default=1, ge=1, description="Photos one process decodes at the same time."
@@ -90,7 +90,7 @@ class Settings(BaseSettings):
         description="Server secret for keyed hashes (client networks); default: one generated "
         "once and kept in the database.",
     )
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: list[IPvAnyNetwork] = Field(
         default_factory=list,
         description='Reverse proxies (addresses or CIDR, JSON list: ["127.0.0.1"]) whose '
         "X-Forwarded-For names the client; nobody else's header is believed.",
