@@ -132,3 +132,41 @@ def test_uploaded_perimeter_over_ten_thousand_vertices_is_refused(app_client, ap
     assert problem["code"] == "perimeter_too_many_vertices"
     assert "10000" in problem["detail"].replace(".", "").replace("\u202f", "")
     assert app_store.get_consultation("test").perimeter == PERIMETER
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 399, "NaN", "1e400"])
+def test_uploaded_files_with_such_numbers_are_refused_cleanly(app_client, app_store, number):
+    make_consultation(app_store)
+    sign_in_as(app_client, app_store)
+    ring = [list(c) for c in PERIMETER["coordinates"][0]]
+    ring[1][0] = PLACEHOLDER
+    area = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    pin = {
+        "type": "Feature",
+        "properties": {"category": "sitzen-aufenthalt", "text": "Eine Bank, bitte."},
+        "geometry": {"type": "Point", "coordinates": [PLACEHOLDER, INSIDE[1]]},
+    }
+
+    def geojson(feature: dict) -> bytes:
+        collection = {"type": "FeatureCollection", "features": [feature]}
+        return json.dumps(collection).replace(json.dumps(PLACEHOLDER), number).encode()
+
+    assert_problem(upload_perimeter(app_client, "gebiet.geojson", geojson(area)), 422)
+    assert app_store.get_consultation("test").perimeter == PERIMETER
+    for name, data in [
+        ("karten.geojson", geojson(pin)),
+        (
+            "karten.csv",
+            f"lon,lat,category,text\n{number},51.5778,sitzen-aufenthalt,Bank\n".encode(),
+        ),
+    ]:
+        response = app_client.post(
+            "/api/planner/consultations/test/imports", files={"file": (name, data)}
+        )
+        assert response.status_code in (200, 422), response.text
+        if response.status_code == 200:
+            assert response.json()["created"] == 0 and len(response.json()["refused"]) == 1
