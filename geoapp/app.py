@@ -27,6 +27,7 @@ from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.security import server_keys
+from geoapp.security.work_gates import Gates, WorkGate
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
@@ -70,6 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.gates = Gates(
+        decodes=WorkGate(
+            settings.photo_decodes_at_once, settings.photo_decode_wait_seconds, "photo_busy"
+        ),
+        hashes=WorkGate(
+            settings.signin_hashes_at_once, settings.signin_hash_wait_seconds, "signin_busy"
+        ),
+    )
     app.state.reference = reference_layers.load(settings.reference_dir)
     uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
     app.add_middleware(

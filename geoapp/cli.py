@@ -1,5 +1,5 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list`, `report`, `import`,
-`export`."""
+"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
+`report`, `import`, `export`, `cleanup`."""
 
 import argparse
 import getpass
@@ -48,6 +48,18 @@ def main(argv: list[str] | None = None) -> None:
     passwd = planner_commands.add_parser("passwd", help="set a new password; ends its sessions")
     passwd.add_argument("name")
     planner_commands.add_parser("list", help="list the accounts")
+    unlock = planner_commands.add_parser(
+        "unlock", help="forget failed sign-ins, so the account can sign in at once again"
+    )
+    unlock.add_argument("name")
+    disable = planner_commands.add_parser("disable", help="block sign-in; ends its sessions")
+    disable.add_argument("name")
+    enable = planner_commands.add_parser("enable", help="allow a disabled account again")
+    enable.add_argument("name")
+
+    commands.add_parser(
+        "cleanup", help="remove photos never attached to a pin, and old failed sign-ins"
+    )
 
     report = commands.add_parser("report", help="write the report map (one offline HTML file)")
     report.add_argument("slug")
@@ -87,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         "report": _report,
         "import": _import,
         "export": _export,
+        "cleanup": _cleanup,
     }
     try:
         handlers[args.command](args)
@@ -141,10 +154,31 @@ def _planner(args: argparse.Namespace) -> None:
         elif args.planner_command == "passwd":
             planners.change_password(store, args.name, _new_password())
             print(f"password of {args.name.strip().lower()} changed; its sessions ended")
+        elif args.planner_command == "unlock":
+            removed = planners.unlock(store, args.name)
+            print(f"{args.name.strip().lower()} unlocked ({removed} network(s) forgotten)")
+        elif args.planner_command in ("disable", "enable"):
+            disabled = args.planner_command == "disable"
+            planners.set_disabled(store, args.name, disabled)
+            state = "disabled; its sessions ended" if disabled else "enabled"
+            print(f"{args.name.strip().lower()} {state}")
         else:
             for p in store.list_planners():
                 state = " (disabled)" if p.disabled else ""
                 print(f"{p.username}\t{p.role}\t{p.created_at:%Y-%m-%d}{state}")
+
+
+def _cleanup(_args: argparse.Namespace) -> None:
+    from geoapp.services import cleanup
+    from geoapp.store.photos import FileSystemPhotoStorage
+
+    with _store() as (store, settings):
+        storage = FileSystemPhotoStorage(settings.uploads_dir)
+        cleaned = cleanup.run(store, storage, settings, datetime.now(UTC))
+    print(
+        f"{cleaned.orphan_photos} orphan photo(s) and "
+        f"{cleaned.signin_failures} old sign-in failure record(s) removed"
+    )
 
 
 def _new_password() -> str:

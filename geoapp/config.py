@@ -47,10 +47,50 @@ class Settings(BaseSettings):
         default=8 * 60, description="A planner's sign-in lasts this long, then ends."
     )
     signin_free_failures: int = Field(
-        default=5, description="Failed sign-ins per username before each try has to wait."
+        default=5,
+        description="Failed sign-ins per username from one network before each try has to wait.",
     )
     signin_max_wait_seconds: int = Field(
-        default=15 * 60, description="Longest wait between tries after many failed sign-ins."
+        default=15 * 60,
+        description="Longest wait between tries after many failed sign-ins (the lock-out cap).",
+    )
+
+    # Bounded resources and sign-in (issue 10, part "signin").
+    max_photo_decoded_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest memory a photo may take once decoded (pixels × bytes per pixel of "
+        "the decoded image and its full-size copies); a larger one is refused before decoding.",
+    )
+    photo_decodes_at_once: int = Field(
+        default=1, ge=1, description="Photos one process decodes at the same time."
+    )
+    photo_decode_wait_seconds: float = Field(
+        default=15.0, ge=0, description="How long an upload waits for a free decode, then 503."
+    )
+    signin_hashes_at_once: int = Field(
+        default=2,
+        ge=1,
+        description="Password checks (64 MiB argon2 each) one process runs at once.",
+    )
+    signin_hash_wait_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="How long a sign-in waits for a free password check, then 503.",
+    )
+    signin_network_free_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one network (any username) before each try has to wait.",
+    )
+    planner_idle_minutes: int = Field(
+        default=60, ge=1, description="A planner's session ends after this long without a request."
+    )
+    max_perimeter_vertices: int = Field(
+        default=10_000, ge=4, description="Most vertices a consultation's perimeter may have."
+    )
+    orphan_photo_hours: int = Field(
+        default=24, ge=1, description="Photos never attached to a pin are removed after this long."
     )
 
     data_licence: str = Field(

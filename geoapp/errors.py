@@ -50,3 +50,11 @@ class TooManyAttempts(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class Busy(DomainError):
+    """The server is doing as much of this work as it may at once; try after `retry_after` s."""
+
+    def __init__(self, key: str, retry_after: int, **params: Any) -> None:
+        super().__init__(key, retry_after=retry_after, **params)
+        self.retry_after = retry_after

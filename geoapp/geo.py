@@ -29,17 +29,28 @@ def parse_location(value: Any) -> dict[str, Any]:
     if kind not in ACCEPTED_TYPES:
         raise InvalidInput("geometry_type_unsupported", field="geometry", type=str(kind))
     coords = value.get("coordinates")
-    if (
-        not isinstance(coords, list | tuple)
-        or len(coords) != 2
-        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
-        or not all(math.isfinite(c) for c in coords)
-    ):
+    if not isinstance(coords, list | tuple) or len(coords) != 2:
         raise InvalidInput("coordinates_malformed", field="geometry")
-    lon, lat = float(coords[0]), float(coords[1])
+    lon, lat = (finite_number(c, "geometry", "coordinates_malformed") for c in coords)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InvalidInput("coordinates_out_of_range", field="geometry")
     return {"type": "Point", "coordinates": [round(lon, MAX_DECIMALS), round(lat, MAX_DECIMALS)]}
+
+
+def finite_number(value: Any, field: str, key: str) -> float:
+    """`value` as a finite float, else InvalidInput(`key`).
+
+    JSON numbers may be 400-digit integers (too large for a float), NaN or Infinity.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(key, field=field)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InvalidInput(key, field=field) from None
+    if not math.isfinite(number):
+        raise InvalidInput(key, field=field)
+    return number
 
 
 def is_inside(location: dict[str, Any], perimeter: dict[str, Any]) -> bool:
@@ -125,7 +136,7 @@ def _transformer(source: pyproj.CRS, target: pyproj.CRS) -> pyproj.Transformer |
     return pyproj.Transformer.from_crs(source, target, always_xy=True)
 
 
-def parse_perimeter(value: Any) -> dict[str, Any]:
+def parse_perimeter(value: Any, max_vertices: int) -> dict[str, Any]:
     """One valid WGS84 (Multi)Polygon from a geometry, Feature or one-feature collection."""
     if isinstance(value, dict) and value.get("type") == "FeatureCollection":
         features = value.get("features") or []
@@ -134,17 +145,43 @@ def parse_perimeter(value: Any) -> dict[str, Any]:
         value = features[0]
     if isinstance(value, dict) and value.get("type") == "Feature":
         value = value.get("geometry")
+    if isinstance(value, dict) and value.get("type") in PERIMETER_TYPES:
+        _require_plain_positions(value.get("coordinates"), max_vertices)
     try:
         shape = shapely.geometry.shape(value)
     except (AttributeError, TypeError, ValueError, KeyError, IndexError, shapely.GEOSException):
         raise InvalidInput("perimeter_malformed", field="perimeter") from None
-    return perimeter_from_shape(shape)
+    return perimeter_from_shape(shape, max_vertices)
 
 
-def perimeter_from_shape(shape: BaseGeometry) -> dict[str, Any]:
+def _require_plain_positions(coordinates: Any, max_vertices: int) -> None:
+    """Refuse non-finite numbers and too many vertices before shapely builds the shape."""
+    positions = 0
+    pending = [coordinates]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, list):
+            raise InvalidInput("perimeter_malformed", field="perimeter")
+        if item and not isinstance(item[0], list):
+            for number in item:
+                finite_number(number, "perimeter", "perimeter_coordinates_invalid")
+            positions += 1
+            if positions > max_vertices:
+                raise _too_many_vertices(max_vertices)
+        else:
+            pending.extend(item)
+
+
+def _too_many_vertices(max_vertices: int) -> InvalidInput:
+    return InvalidInput("perimeter_too_many_vertices", field="perimeter", max=max_vertices)
+
+
+def perimeter_from_shape(shape: BaseGeometry, max_vertices: int) -> dict[str, Any]:
     """The shape as a perimeter GeoJSON geometry, or InvalidInput saying what is wrong."""
     if shape.geom_type not in PERIMETER_TYPES:
         raise InvalidInput("perimeter_not_polygon", field="perimeter", type=shape.geom_type)
+    if shapely.get_num_coordinates(shape) > max_vertices:
+        raise _too_many_vertices(max_vertices)
     if shape.is_empty:
         raise InvalidInput("perimeter_malformed", field="perimeter")
     min_x, min_y, max_x, max_y = shape.bounds

@@ -1,11 +1,12 @@
 """Test data built through the real store: consultations with dates relative to now."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from geoapp.security import networks
 from geoapp.services import planners
 from geoapp.store.base import (
     Category,
@@ -176,3 +177,9 @@ def sign_in_as(
     token = response.json()["csrf_token"]
     client.headers["X-CSRF-Token"] = token
     return token
+
+
+def network_hash_of(client: TestClient, host: str = "testclient", day: date | None = None) -> str:
+    """What the app stores for requests from `host` (TestClient's default client) today."""
+    keys = client.app.state.keys  # type: ignore[attr-defined]
+    return networks.network_hash(host, keys.network(day or datetime.now(UTC).date()))

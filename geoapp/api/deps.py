@@ -12,6 +12,7 @@ from geoapp.i18n import negotiate
 from geoapp.security import networks, participants, planner_sessions, rate_limits
 from geoapp.security.rate_limits import Limiter
 from geoapp.security.server_keys import ServerKeys
+from geoapp.security.work_gates import Gates
 from geoapp.services import planners
 from geoapp.services.planners import SignedIn
 from geoapp.store.base import BBox, PlannerRole, Store
@@ -63,6 +64,10 @@ def get_bbox(
 
 def get_photo_storage(request: Request) -> PhotoStorage:
     return request.app.state.photos
+
+
+def get_gates(request: Request) -> Gates:
+    return request.app.state.gates
 
 
 def get_keys(request: Request) -> ServerKeys:
@@ -126,6 +131,8 @@ LanguageDep = Annotated[str, Depends(get_language)]
 BBoxDep = Annotated[BBox | None, Depends(get_bbox)]
 CrsDep = Annotated[int | None, Depends(get_crs)]
 PhotoStorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
+GatesDep = Annotated[Gates, Depends(get_gates)]
+"""This process's bounds on concurrent image decodes and password checks."""
 ParticipantDep = Annotated[str, Depends(get_participant)]
 """The participant's token hash (state-changing routes; 403 without a valid token)."""
 OptionalParticipantDep = Annotated[str | None, Depends(get_optional_participant)]
@@ -134,10 +141,10 @@ LimiterDep = Annotated[Limiter, Depends(get_limiter)]
 """Counts the request against the rate limits of an action (429 problem over one)."""
 
 
-def get_signed_in(request: Request, store: StoreDep) -> SignedIn:
-    """The signed-in planner (401 problem otherwise)."""
+def get_signed_in(request: Request, store: StoreDep, settings: SettingsDep) -> SignedIn:
+    """The signed-in planner (401 problem otherwise, also after the idle timeout)."""
     token = request.cookies.get(planner_sessions.COOKIE)
-    return planners.session_of(store, token, datetime.now(UTC))
+    return planners.session_of(store, token, settings.planner_idle_minutes, datetime.now(UTC))
 
 
 PlannerDep = Annotated[SignedIn, Depends(get_signed_in)]

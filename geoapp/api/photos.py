@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile, status
 
 from geoapp.api.deps import (
+    GatesDep,
     LimiterDep,
     OptionalParticipantDep,
     ParticipantDep,
@@ -48,15 +49,18 @@ def upload_photo(
     settings: SettingsDep,
     participant: ParticipantDep,
     limiter: LimiterDep,
+    gates: GatesDep,
 ) -> PhotoUploaded:
     """Upload a photo for a new pin; send the returned `id` as `photo_id` with the pin.
 
     The server keeps only re-encoded JPEGs (at most 1600 px, and a 400 px thumbnail), upright,
-    without any metadata: no EXIF, so no GPS position. The original file is not kept.
+    without any metadata: no EXIF, so no GPS position. The original file is not kept. An image
+    that would need too much memory to decode is refused (413); while the server decodes as
+    many photos as it may at once, the upload waits briefly, then gets 503 with Retry-After.
     """
     limiter.check(Action.PHOTO, participant, datetime.now(UTC))
     data = file.file.read(settings.max_photo_bytes + 1)
-    return photos.upload(store, storage, participant, data, settings.max_photo_bytes)
+    return photos.upload(store, storage, participant, data, settings, gates.decodes)
 
 
 @router.get(

@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse
 
 from geoapp.api.deps import (
     AdminDep,
+    ClientNetworkDep,
+    GatesDep,
     LanguageDep,
     PhotoStorageDep,
     PlannerDep,
@@ -15,6 +17,7 @@ from geoapp.api.deps import (
     StoreDep,
     require_planner,
 )
+from geoapp.config import Settings
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -40,10 +43,28 @@ router = APIRouter(
 
 @signin_router.post("/session", response_model=PlannerSessionOut)
 def sign_in(
-    body: SignIn, response: Response, store: StoreDep, settings: SettingsDep
+    body: SignIn,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
+    network: ClientNetworkDep,
+    gates: GatesDep,
 ) -> PlannerSessionOut:
-    """Sign in; sets the session cookie and returns the CSRF token."""
-    signed_in = planners.sign_in(store, body.username, body.password, settings, datetime.now(UTC))
+    """Sign in; sets the session cookie and returns the CSRF token.
+
+    Failed tries slow down per username and client network (429 with Retry-After), so
+    failures elsewhere never lock the owner out; 503 while the server checks as many
+    passwords as it may at once.
+    """
+    signed_in = planners.sign_in(
+        store,
+        body.username,
+        body.password,
+        network,
+        settings,
+        gates.hashes,
+        datetime.now(UTC),
+    )
     response.set_cookie(
         planner_sessions.COOKIE,
         signed_in.token or "",
@@ -66,6 +87,17 @@ def current_session(signed_in: PlannerDep) -> PlannerSessionOut:
 def sign_out(signed_in: PlannerDep, store: StoreDep, settings: SettingsDep) -> Response:
     """End the session and clear the cookie."""
     planners.sign_out(store, signed_in)
+    return _without_cookie(settings)
+
+
+@router.delete("/sessions", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out_everywhere(signed_in: PlannerDep, store: StoreDep, settings: SettingsDep) -> Response:
+    """End every session of this planner, on every device, and clear this cookie."""
+    planners.sign_out_everywhere(store, signed_in)
+    return _without_cookie(settings)
+
+
+def _without_cookie(settings: Settings) -> Response:
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
         planner_sessions.COOKIE,

@@ -5,7 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 
-from geoapp.api.deps import AdminDep, LanguageDep, PlannerDep, StoreDep, require_planner
+from geoapp.api.deps import (
+    AdminDep,
+    LanguageDep,
+    PlannerDep,
+    SettingsDep,
+    StoreDep,
+    require_planner,
+)
 from geoapp.models import (
     ConsultationCreate,
     ConsultationForPlanner,
@@ -38,18 +45,21 @@ def get_consultation(slug: str, store: StoreDep) -> ConsultationForPlanner:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConsultationForPlanner)
 def create_consultation(
-    body: ConsultationCreate, store: StoreDep, _admin: AdminDep
+    body: ConsultationCreate, store: StoreDep, settings: SettingsDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
     """A new consultation (a draft unless `status` says otherwise)."""
-    return consultations.to_planner(consultations.create(store, body, datetime.now(UTC)))
+    created = consultations.create(store, body, datetime.now(UTC), settings.max_perimeter_vertices)
+    return consultations.to_planner(created)
 
 
 @router.patch("/{slug}", response_model=ConsultationForPlanner)
 def update_consultation(
-    slug: str, body: ConsultationUpdate, store: StoreDep, _admin: AdminDep
+    slug: str, body: ConsultationUpdate, store: StoreDep, settings: SettingsDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
     """Change texts, dates, settings, categories, perimeter or status (open/close/archive)."""
-    updated = consultations.update(store, slug, body, datetime.now(UTC))
+    updated = consultations.update(
+        store, slug, body, datetime.now(UTC), settings.max_perimeter_vertices
+    )
     return consultations.to_planner(updated)
 
 
@@ -67,11 +77,16 @@ def pause_intake(
 
 @router.put("/{slug}/perimeter", response_model=ConsultationForPlanner)
 def upload_perimeter(
-    slug: str, file: UploadDep, store: StoreDep, _admin: AdminDep
+    slug: str, file: UploadDep, store: StoreDep, settings: SettingsDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
     """The perimeter from a GeoJSON, GeoPackage or zipped Shapefile in any CRS."""
     updated = consultations.set_perimeter_from_file(
-        store, slug, file.file.read(), file.filename or "", datetime.now(UTC)
+        store,
+        slug,
+        file.file.read(),
+        file.filename or "",
+        datetime.now(UTC),
+        settings.max_perimeter_vertices,
     )
     return consultations.to_planner(updated)
 

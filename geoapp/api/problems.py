@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geoapp.errors import (
+    Busy,
     DomainError,
     InvalidInput,
     NotAllowedNow,
@@ -40,6 +41,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotSignedIn: 401,
     NotPermitted: 403,
     TooManyAttempts: 429,
+    Busy: 503,
 }
 
 # (field, pydantic error type) → message key; None as type matches any type for that field.
@@ -104,7 +106,7 @@ def install(app: FastAPI) -> None:
         if exc.field:
             errors = [{"field": exc.field, "message": translate(exc.key, language, **exc.params)}]
         headers = None
-        if isinstance(exc, TooManyAttempts):
+        if isinstance(exc, TooManyAttempts | Busy):
             headers = {"Retry-After": str(exc.retry_after)}
         return problem(request, status, exc.key, errors, headers, **exc.params)
 

@@ -139,7 +139,9 @@ def require_accepting_entries(consultation: Consultation) -> None:
         raise NotAllowedNow("consultation_not_for_entries", state=consultation.status)
 
 
-def create(store: Store, data: ConsultationCreate, now: datetime) -> Consultation:
+def create(
+    store: Store, data: ConsultationCreate, now: datetime, max_vertices: int
+) -> Consultation:
     """A new consultation after checking slug, texts, dates, categories and perimeter."""
     if not SLUG.fullmatch(data.slug):
         raise InvalidInput("slug_invalid", field="slug")
@@ -151,7 +153,7 @@ def create(store: Store, data: ConsultationCreate, now: datetime) -> Consultatio
         title=_texts(data.title, "title"),
         description=_texts(data.description, "description", required=False),
         question=_texts(data.question, "question"),
-        perimeter=geo.parse_perimeter(data.perimeter),
+        perimeter=geo.parse_perimeter(data.perimeter, max_vertices),
         opens_at=data.opens_at,
         closes_at=data.closes_at,
         status=data.status,
@@ -167,7 +169,9 @@ def create(store: Store, data: ConsultationCreate, now: datetime) -> Consultatio
     return consultation
 
 
-def update(store: Store, slug: str, data: ConsultationUpdate, now: datetime) -> Consultation:
+def update(
+    store: Store, slug: str, data: ConsultationUpdate, now: datetime, max_vertices: int
+) -> Consultation:
     """Change the given fields; refuses a status step the lifecycle does not allow."""
     current = get_for_planner(store, slug)
     changes: dict[str, Any] = {}
@@ -182,7 +186,7 @@ def update(store: Store, slug: str, data: ConsultationUpdate, now: datetime) -> 
         changes["categories"] = _categories(data.categories)
         _require_unused_categories_kept(store, current, changes["categories"])
     if data.perimeter is not None:
-        changes["perimeter"] = geo.parse_perimeter(data.perimeter)
+        changes["perimeter"] = geo.parse_perimeter(data.perimeter, max_vertices)
     if data.status is not None and data.status != current.status:
         if data.status not in NEXT_STATUSES[current.status]:
             raise NotAllowedNow(
@@ -199,7 +203,7 @@ def update(store: Store, slug: str, data: ConsultationUpdate, now: datetime) -> 
 
 
 def set_perimeter_from_file(
-    store: Store, slug: str, data: bytes, filename: str, now: datetime
+    store: Store, slug: str, data: bytes, filename: str, now: datetime, max_vertices: int
 ) -> Consultation:
     """The perimeter from an uploaded GeoJSON, GeoPackage or zipped Shapefile (any CRS)."""
     current = get_for_planner(store, slug)
@@ -207,7 +211,9 @@ def set_perimeter_from_file(
     if len(features) != 1 or features[0].geometry is None:
         raise InvalidInput("perimeter_feature_count", field="file", count=len(features))
     updated = replace(
-        current, perimeter=geo.perimeter_from_shape(features[0].geometry), updated_at=now
+        current,
+        perimeter=geo.perimeter_from_shape(features[0].geometry, max_vertices),
+        updated_at=now,
     )
     store.update_consultation(updated)
     return updated

@@ -165,7 +165,10 @@ def audit_trail(store: Store, kind: TargetKind, target_id: str) -> list[AuditEve
 def erase_personal_data(
     store: Store, photos: PhotoStorage, contribution_id: str, actor: str, now: datetime
 ) -> ContributionForPlanner:
-    """DSGVO Art. 17: remove name, e-mail and photo; the audit notes the erasure, not the data."""
+    """DSGVO Art. 17: remove name, e-mail, photo and the texts the pin had before edits.
+
+    The audit trail notes the erasure, not the data.
+    """
     _contribution(store, contribution_id)
     event = audit.event(TargetKind.CONTRIBUTION, contribution_id, actor, "erased", {}, now)
     photo_id = store.erase_personal_data(contribution_id, event)

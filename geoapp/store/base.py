@@ -222,13 +222,18 @@ class PlannerSession:
     csrf_token: str = field(repr=False)
     created_at: datetime
     expires_at: datetime
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)
 class SigninFailures:
-    """Failed sign-ins in a row for one username, and when the last one was."""
+    """Failed sign-ins in a row for a username from one network, and when the last one was.
+
+    `username` is "" for the failures of a network for any username.
+    """
 
     username: str
+    network_hash: str
     count: int
     last_at: datetime
 
@@ -361,6 +366,10 @@ class Store(Protocol):
         """The contribution a photo is attached to, if any (a photo belongs to at most one)."""
         ...
 
+    def delete_orphan_photos(self, before: datetime, limit: int) -> list[str]:
+        """Delete up to `limit` photos created before `before` that no pin uses; their ids."""
+        ...
+
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
         """Add pins and their audit events in one transaction (planner entries, imports)."""
         ...
@@ -370,7 +379,10 @@ class Store(Protocol):
         ...
 
     def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
-        """Remove name, e-mail and photo of a pin, audited; returns the removed photo's id."""
+        """Remove name, e-mail, photo and earlier (audited) texts of a pin; the photo's id.
+
+        The erasure itself is recorded as `event`.
+        """
         ...
 
     def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
@@ -409,19 +421,37 @@ class Store(Protocol):
         """The unexpired session and its enabled planner, else None."""
         ...
 
+    def touch_planner_session(self, token_hash: str, now: datetime) -> None:
+        """Note that the session was used at `now` (for the idle timeout)."""
+        ...
+
     def delete_planner_session(self, token_hash: str) -> None: ...
 
-    def get_signin_failures(self, username: str) -> SigninFailures | None: ...
+    def delete_planner_sessions(self, planner_id: str) -> int:
+        """End every session of a planner ("sign out everywhere"); returns how many."""
+        ...
 
-    def add_signin_failure(self, username: str, now: datetime) -> int:
-        """Count one more failed sign-in for `username`; returns the count.
+    def set_planner_disabled(self, username: str, disabled: bool) -> bool:
+        """Disable (ending every session) or enable an account; False if there is none."""
+        ...
 
-        Failures a day old are forgotten first (for every username), so the table stays small
+    def get_signin_failures(self, username: str, network_hash: str) -> SigninFailures | None: ...
+
+    def add_signin_failure(self, network_hash: str, username: str | None, now: datetime) -> None:
+        """Count one failed sign-in for the network and, if given, for `username` from it.
+
+        Failures a day old are forgotten first (for every row), so the table stays small
         and a planner who was locked out starts afresh the next day.
         """
         ...
 
-    def clear_signin_failures(self, username: str) -> None: ...
+    def clear_signin_failures(self, username: str, network_hash: str | None = None) -> int:
+        """Forget a username's failures from one network, or from all; returns rows removed."""
+        ...
+
+    def forget_signin_failures(self, before: datetime) -> int:
+        """Remove failure rows whose last failure was before `before`; returns how many."""
+        ...
 
     # abuse protection
 

@@ -198,15 +198,20 @@ planner_sessions = Table(
     Column("csrf_token", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
     Index("ix_planner_sessions_expires_at", "expires_at"),
 )
 
-signin_failures = Table(
-    "signin_failures",
+# Failed sign-ins per (username, network hash); username "" counts a network's failures for
+# every username. Only known usernames get a row of their own.
+signin_throttles = Table(
+    "signin_throttles",
     metadata,
     Column("username", String(40), primary_key=True),
+    Column("network_hash", String(64), primary_key=True),
     Column("count", Integer, nullable=False),
     Column("last_at", UTCDateTime, nullable=False),
+    Index("ix_signin_throttles_last_at", "last_at"),
 )
 
 # Abuse protection (issue 10): server secrets, rate counters, idempotency keys.

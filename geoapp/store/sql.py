@@ -65,7 +65,7 @@ from geoapp.store.schema import (
     replies,
     reports,
     server_secrets,
-    signin_failures,
+    signin_throttles,
     supports,
 )
 
@@ -330,6 +330,21 @@ class SqlStore:
         stmt = _contributions_select().where(contributions.c.photo_id == photo_id)
         return self._first(stmt, _contribution)
 
+    def delete_orphan_photos(self, before: datetime, limit: int) -> list[str]:
+        used = select(contributions.c.photo_id).where(contributions.c.photo_id.is_not(None))
+        with self._write() as conn:
+            ids = list(
+                conn.execute(
+                    select(photos.c.id)
+                    .where(photos.c.created_at < before, photos.c.id.not_in(used))
+                    .order_by(photos.c.created_at)
+                    .limit(limit)
+                ).scalars()
+            )
+            if ids:
+                conn.execute(delete(photos).where(photos.c.id.in_(ids)))
+        return ids
+
     # planners' work: entered pins, consultations
 
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
@@ -370,6 +385,7 @@ class SqlStore:
             )
             if photo_id is not None:
                 conn.execute(delete(photos).where(photos.c.id == photo_id))
+            _erase_audited_texts(conn, contribution_id)
             conn.execute(insert(audit_events).values(**_values(event)))
         return photo_id
 
@@ -480,6 +496,7 @@ class SqlStore:
                     csrf_token=session.csrf_token,
                     created_at=session.created_at,
                     expires_at=session.expires_at,
+                    last_seen_at=session.last_seen_at,
                 )
             )
 
@@ -503,8 +520,17 @@ class SqlStore:
             csrf_token=m[s.csrf_token],
             created_at=m[s.created_at],
             expires_at=m[s.expires_at],
+            last_seen_at=m[s.last_seen_at],
         )
         return session, _planner(row)
+
+    def touch_planner_session(self, token_hash: str, now: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(planner_sessions)
+                .where(planner_sessions.c.token_hash == token_hash)
+                .values(last_seen_at=now)
+            )
 
     def delete_planner_session(self, token_hash: str) -> None:
         with self._write() as conn:
@@ -512,33 +538,65 @@ class SqlStore:
                 delete(planner_sessions).where(planner_sessions.c.token_hash == token_hash)
             )
 
-    def get_signin_failures(self, username: str) -> SigninFailures | None:
-        with self._read() as conn:
-            row = conn.execute(
-                select(signin_failures).where(signin_failures.c.username == username)
-            ).first()
-        return SigninFailures(**row._mapping) if row else None
-
-    def add_signin_failure(self, username: str, now: datetime) -> int:
-        f = signin_failures.c
+    def delete_planner_sessions(self, planner_id: str) -> int:
         with self._write() as conn:
-            conn.execute(delete(signin_failures).where(f.last_at < now - FORGET_SIGNIN_FAILURES))
-            count = conn.execute(select(f.count).where(f.username == username)).scalar()
-            if count is None:
-                conn.execute(
-                    insert(signin_failures).values(username=username, count=1, last_at=now)
-                )
-                return 1
-            conn.execute(
-                update(signin_failures)
-                .where(f.username == username)
-                .values(count=count + 1, last_at=now)
+            result = conn.execute(
+                delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
             )
-            return int(count) + 1
+        return result.rowcount
 
-    def clear_signin_failures(self, username: str) -> None:
+    def set_planner_disabled(self, username: str, disabled: bool) -> bool:
         with self._write() as conn:
-            conn.execute(delete(signin_failures).where(signin_failures.c.username == username))
+            planner_id = conn.execute(
+                select(planners.c.id).where(planners.c.username == username)
+            ).scalar()
+            if planner_id is None:
+                return False
+            conn.execute(
+                update(planners).where(planners.c.id == planner_id).values(disabled=disabled)
+            )
+            if disabled:
+                conn.execute(
+                    delete(planner_sessions).where(planner_sessions.c.planner_id == planner_id)
+                )
+        return True
+
+    def get_signin_failures(self, username: str, network_hash: str) -> SigninFailures | None:
+        t = signin_throttles.c
+        stmt = select(signin_throttles).where(
+            t.username == username, t.network_hash == network_hash
+        )
+        return self._first(stmt, lambda row: SigninFailures(**row._mapping))
+
+    def add_signin_failure(self, network_hash: str, username: str | None, now: datetime) -> None:
+        t = signin_throttles.c
+        with self._write() as conn:
+            conn.execute(delete(signin_throttles).where(t.last_at < now - FORGET_SIGNIN_FAILURES))
+            for name in ("", username) if username else ("",):
+                counted = conn.execute(
+                    update(signin_throttles)
+                    .where(t.username == name, t.network_hash == network_hash)
+                    .values(count=t.count + 1, last_at=now)
+                )
+                if counted.rowcount == 0:
+                    conn.execute(
+                        insert(signin_throttles).values(
+                            username=name, network_hash=network_hash, count=1, last_at=now
+                        )
+                    )
+
+    def clear_signin_failures(self, username: str, network_hash: str | None = None) -> int:
+        t = signin_throttles.c
+        stmt = delete(signin_throttles).where(t.username == username)
+        if network_hash is not None:
+            stmt = stmt.where(t.network_hash == network_hash)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount
+
+    def forget_signin_failures(self, before: datetime) -> int:
+        with self._write() as conn:
+            stmt = delete(signin_throttles).where(signin_throttles.c.last_at < before)
+            return conn.execute(stmt).rowcount
 
     # abuse protection
 
@@ -652,6 +710,21 @@ _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
     TargetKind.REPLY: replies,
 }
+
+
+def _erase_audited_texts(conn: Connection, contribution_id: str) -> None:
+    """Blank the texts a pin had before its edits; the trail still shows that it was edited."""
+    for event_id, changes in conn.execute(
+        select(audit_events.c.id, audit_events.c.changes).where(
+            audit_events.c.target_kind == str(TargetKind.CONTRIBUTION),
+            audit_events.c.target_id == contribution_id,
+        )
+    ):
+        if "text" in changes:
+            erased = {**changes, "text": [None, None]}
+            conn.execute(
+                update(audit_events).where(audit_events.c.id == event_id).values(changes=erased)
+            )
 
 
 def _about(table: Table, kind: TargetKind, target_id: str) -> Select[Any]:

@@ -284,6 +284,27 @@ def test_erasure_removes_name_email_and_photo_and_audits_only_the_fact(
     assert "Erika" not in trail and "erika@example.org" not in trail
 
 
+def test_erasure_removes_the_earlier_texts_from_the_audit_trail(app_client, app_store) -> None:
+    consultation = make_consultation(app_store)
+    pin = make_contribution(
+        app_store, consultation, text="Ich, Erika Muster, Tel. 0171 2345678, wünsche eine Bank."
+    )
+    sign_in_as(app_client, app_store, PlannerRole.ADMIN, username="anna")
+    edit = app_client.patch(
+        f"/api/planner/contributions/{pin.id}", json={"text": "Ich wünsche eine Bank."}
+    )
+    assert edit.status_code == 200
+    decide(app_client, pin.id, status="hidden", reason="personal_data")
+    assert "0171 2345678" in json.dumps(audit(app_client, pin.id))
+    assert app_client.post(f"/api/planner/contributions/{pin.id}/erasure").status_code == 200
+    trail = audit(app_client, pin.id)
+    assert [e["action"] for e in trail] == ["edit", "hide", "erased"]
+    assert trail[0]["changes"]["text"] == [None, None]
+    assert "0171" not in json.dumps(trail) and "Erika" not in json.dumps(trail)
+    assert trail[1]["changes"]["status"] == ["published", "hidden"]
+    assert app_store.get_contribution(pin.id).text == "Ich wünsche eine Bank."
+
+
 def test_moderator_cannot_erase(app_client, app_store) -> None:
     consultation = make_consultation(app_store)
     pin = make_contribution(app_store, consultation, contact_email="erika@example.org")

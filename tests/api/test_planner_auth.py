@@ -13,7 +13,7 @@ from geoapp.config import Settings
 from geoapp.security.planner_sessions import token_hash
 from geoapp.services import planners
 from geoapp.store.base import PlannerRole
-from tests.factories import PLANNER_PASSWORD, make_planner, sign_in_as
+from tests.factories import PLANNER_PASSWORD, make_planner, network_hash_of, sign_in_as
 
 SIGN_IN = ("POST", "/api/planner/session")
 
@@ -180,12 +180,14 @@ def test_sign_in_works_again_after_the_wait(app_client, app_store) -> None:
     make_planner(app_store)
     for _ in range(5):
         sign_in(app_client, "anna", "falsch-falsch-falsch")
+    network = network_hash_of(app_client)
+    assert app_store.get_signin_failures("anna", network).count == 5
     long_ago = datetime.now(UTC) - timedelta(minutes=1)
     app_store.clear_signin_failures("anna")
     for _ in range(5):
-        app_store.add_signin_failure("anna", long_ago)
+        app_store.add_signin_failure(network, "anna", long_ago)
     assert sign_in(app_client).status_code == 200
-    assert app_store.get_signin_failures("anna") is None
+    assert app_store.get_signin_failures("anna", network) is None
 
 
 def test_every_planner_route_is_listed_for_its_role() -> None:

@@ -52,7 +52,7 @@ def test_sign_in_names_a_wrong_password_then_lets_the_planner_in(
     expect(page.get_by_role("heading", name="Moderation")).to_be_visible()
     page.reload()
     expect(page.locator("#account-name")).to_have_text("Angemeldet als anna")
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Abmelden", exact=True).click()
     expect(page.get_by_label("Benutzername")).to_be_focused()
     expect(page.locator("#announcer")).to_have_text("Sie sind abgemeldet.")
     page.reload()

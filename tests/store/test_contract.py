@@ -356,7 +356,7 @@ def test_session_is_found_until_it_expires_and_ends_with_a_new_password(store: S
     planner = _planner()
     store.add_planner(planner)
     now = datetime.now(UTC)
-    session = PlannerSession("hash1", planner.id, "csrf", now, now + timedelta(hours=1))
+    session = PlannerSession("hash1", planner.id, "csrf", now, now + timedelta(hours=1), now)
     store.add_planner_session(session)
     assert store.get_planner_session("hash1", now) == (session, planner)
     assert store.get_planner_session("hash1", now + timedelta(hours=2)) is None
@@ -366,32 +366,107 @@ def test_session_is_found_until_it_expires_and_ends_with_a_new_password(store: S
     assert store.get_planner("anna").password_hash == "$argon2id$new"
 
 
+def _session(planner: Planner, token_hash: str, now: datetime) -> PlannerSession:
+    return PlannerSession(token_hash, planner.id, "c", now, now + timedelta(hours=1), now)
+
+
 def test_deleted_session_is_gone(store: Store) -> None:
     planner = _planner()
     store.add_planner(planner)
     now = datetime.now(UTC)
-    store.add_planner_session(PlannerSession("h", planner.id, "c", now, now + timedelta(hours=1)))
+    store.add_planner_session(_session(planner, "h", now))
     store.delete_planner_session("h")
     assert store.get_planner_session("h", now) is None
 
 
-def test_signin_failures_count_up_and_clear(store: Store) -> None:
+def test_touched_session_remembers_its_last_use(store: Store) -> None:
+    planner = _planner()
+    store.add_planner(planner)
     now = datetime.now(UTC)
-    assert store.get_signin_failures("anna") is None
-    assert store.add_signin_failure("anna", now) == 1
-    assert store.add_signin_failure("anna", now) == 2
-    assert store.get_signin_failures("anna") == SigninFailures("anna", 2, now)
-    store.clear_signin_failures("anna")
-    assert store.get_signin_failures("anna") is None
+    store.add_planner_session(_session(planner, "h", now))
+    later = now + timedelta(minutes=5)
+    store.touch_planner_session("h", later)
+    session, _ = store.get_planner_session("h", later)
+    assert session.last_seen_at == later and session.created_at == now
+
+
+def test_all_sessions_of_a_planner_end_together(store: Store) -> None:
+    anna, bernd = _planner("anna"), _planner("bernd")
+    store.add_planner(anna)
+    store.add_planner(bernd)
+    now = datetime.now(UTC)
+    for token_hash in ("a1", "a2"):
+        store.add_planner_session(_session(anna, token_hash, now))
+    store.add_planner_session(_session(bernd, "b1", now))
+    assert store.delete_planner_sessions(anna.id) == 2
+    assert store.get_planner_session("a1", now) is None
+    assert store.get_planner_session("a2", now) is None
+    assert store.get_planner_session("b1", now) is not None
+
+
+def test_disabling_a_planner_ends_its_sessions_and_enabling_lets_it_in(store: Store) -> None:
+    planner = _planner()
+    store.add_planner(planner)
+    now = datetime.now(UTC)
+    store.add_planner_session(_session(planner, "h", now))
+    assert store.set_planner_disabled("anna", True) is True
+    assert store.get_planner("anna").disabled is True
+    assert store.get_planner_session("h", now) is None
+    assert store.set_planner_disabled("anna", False) is True
+    assert store.get_planner("anna").disabled is False
+    assert store.set_planner_disabled("niemand", True) is False
+
+
+def test_signin_failures_count_per_network_and_for_the_username_from_it(store: Store) -> None:
+    now = datetime.now(UTC)
+    assert store.get_signin_failures("anna", "net-a") is None
+    store.add_signin_failure("net-a", "anna", now)
+    store.add_signin_failure("net-a", "anna", now)
+    store.add_signin_failure("net-a", None, now)
+    store.add_signin_failure("net-b", "anna", now)
+    assert store.get_signin_failures("anna", "net-a") == SigninFailures("anna", "net-a", 2, now)
+    assert store.get_signin_failures("", "net-a") == SigninFailures("", "net-a", 3, now)
+    assert store.get_signin_failures("anna", "net-b").count == 1
+    assert store.clear_signin_failures("anna", "net-a") == 1
+    assert store.get_signin_failures("anna", "net-a") is None
+    assert store.get_signin_failures("anna", "net-b") is not None
+    assert store.get_signin_failures("", "net-a").count == 3
+    assert store.clear_signin_failures("anna") == 1
+    assert store.get_signin_failures("anna", "net-b") is None
 
 
 def test_signin_failures_are_forgotten_after_a_day(store: Store) -> None:
     now = datetime.now(UTC)
-    store.add_signin_failure("anna", now - timedelta(days=2))
-    store.add_signin_failure("anna", now - timedelta(days=2))
-    store.add_signin_failure("bernd", now - timedelta(days=2))
-    assert store.add_signin_failure("anna", now) == 1
-    assert store.get_signin_failures("bernd") is None
+    store.add_signin_failure("net-a", "anna", now - timedelta(days=2))
+    store.add_signin_failure("net-a", "anna", now - timedelta(days=2))
+    store.add_signin_failure("net-b", "bernd", now - timedelta(days=2))
+    store.add_signin_failure("net-a", "anna", now)
+    assert store.get_signin_failures("anna", "net-a").count == 1
+    assert store.get_signin_failures("bernd", "net-b") is None
+    store.add_signin_failure("net-c", None, now - timedelta(hours=3))
+    assert store.forget_signin_failures(now - timedelta(hours=1)) == 1
+    assert store.get_signin_failures("", "net-c") is None
+    assert store.get_signin_failures("anna", "net-a") is not None
+
+
+def test_only_old_unattached_photos_are_deleted_in_bounded_batches(store: Store) -> None:
+    now = datetime.now(UTC)
+    consultation = make_consultation(store)
+    old = now - timedelta(days=2)
+    orphans = [Photo(str(uuid.uuid4()), "p" * 64, 10, 10, old) for _ in range(3)]
+    attached = Photo(str(uuid.uuid4()), "p" * 64, 10, 10, old)
+    young = Photo(str(uuid.uuid4()), "p" * 64, 10, 10, now)
+    for photo in [*orphans, attached, young]:
+        store.add_photo(photo)
+    make_contribution(store, consultation, photo_id=attached.id)
+    before = now - timedelta(days=1)
+    first = store.delete_orphan_photos(before, 2)
+    assert len(first) == 2
+    second = store.delete_orphan_photos(before, 2)
+    assert sorted(first + second) == sorted(p.id for p in orphans)
+    assert store.delete_orphan_photos(before, 2) == []
+    assert store.get_photo(attached.id) is not None
+    assert store.get_photo(young.id) is not None
 
 
 def test_update_consultation_keeps_slug_and_id(store: Store) -> None:

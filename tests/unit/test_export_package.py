@@ -13,6 +13,8 @@ import pyogrio
 import pytest
 from PIL import Image
 
+from geoapp.config import Settings
+from geoapp.security.work_gates import WorkGate
 from geoapp.services import export_package, photos
 from geoapp.services.exports import ExportFilter
 from geoapp.store import Store
@@ -39,7 +41,9 @@ def jpeg_with_gps() -> bytes:
 def package(store: Store, tmp_path: Path) -> tuple[Path, dict]:
     """A package of three published pins (one with photo, one with e-mail) and a reply."""
     storage = FileSystemPhotoStorage(tmp_path / "uploads")
-    uploaded = photos.upload(store, storage, PARTICIPANT, jpeg_with_gps(), 10_000_000)
+    settings = Settings(data_dir=tmp_path, seed_demo=False)
+    gate = WorkGate(1, 0, "photo_busy")
+    uploaded = photos.upload(store, storage, PARTICIPANT, jpeg_with_gps(), settings, gate)
     consultation = make_consultation(store)
     with_photo = make_contribution(store, consultation, photo_id=uploaded.id)
     make_contribution(store, consultation, category="parken-verkehr", coordinates=[7.71, 51.576])

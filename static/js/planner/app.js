@@ -9,7 +9,7 @@ import * as exportsView from './exports.js';
 import * as plannerMap from './plannermap.js';
 import * as queue from './queue.js';
 import { SESSION_ENDED, reportFailure, showError } from './feedback.js';
-import { currentSession, forgetSession, setupSignIn, signOut } from './session.js';
+import { currentSession, forgetSession, setupSignIn, signOut, signOutEverywhere } from './session.js';
 import { localText, state } from './state.js';
 import * as statistics from './statistics.js';
 
@@ -108,6 +108,12 @@ async function start() {
     await signOut();
     leaveWorkspace();
     announce(t('planner_signed_out'));
+    $('signin-username').focus();
+  });
+  $('sign-out-everywhere').addEventListener('click', async () => {
+    await signOutEverywhere();
+    leaveWorkspace();
+    announce(t('planner_signed_out_everywhere'));
     $('signin-username').focus();
   });
   document.addEventListener(SESSION_ENDED, sessionEnded);

@@ -53,6 +53,15 @@ export async function signOut() {
   }
 }
 
+/** End this planner's sessions on every device, this one included. */
+export async function signOutEverywhere() {
+  try {
+    await deleteJSON('/api/planner/sessions');
+  } finally {
+    remember(null);
+  }
+}
+
 /** The server ended the session (expired, password changed): forget it here too. */
 export function forgetSession() {
   remember(null);
