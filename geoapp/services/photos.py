@@ -27,6 +27,8 @@ LONG_EDGE = {"large": 1600, "thumb": 400}
 MAX_PIXELS = 64_000_000  # above any phone camera's default; a larger image is a bomb
 JPEG_QUALITY = {"large": 85, "thumb": 80}
 URL = "/api/photos/{id}/{variant}.jpg"
+# Pins a planner took off the map: their photos go with them.
+WITHDRAWN = frozenset({Status.HIDDEN, Status.REJECTED})
 
 # Anything a decoder may raise on a broken or hostile file.
 _DECODE_ERRORS = (
@@ -140,11 +142,19 @@ def serve(
     variant: str,
     participant_hash: str | None,
 ) -> Served:
-    """A variant of a photo on a visible contribution, or of the asker's own upload."""
+    """A variant of a photo while anyone may see it, or while it is the asker's own.
+
+    Everyone sees the photo of a published pin. Its uploader alone sees it before that: just
+    uploaded (the form's preview) and while the pin awaits moderation ("Meine Beiträge").
+    A photo whose pin a planner hid or rejected is served to nobody.
+    """
     photo = store.get_photo(photo_id) if variant in VARIANTS else None
     if photo is None:
         raise NotFound("photo_not_found")
-    public = _on_public_contribution(store, photo_id)
+    contribution = store.contribution_of_photo(photo_id)
+    if contribution is not None and contribution.status in WITHDRAWN:
+        raise NotFound("photo_not_found")
+    public = contribution is not None and _is_public(store, contribution)
     if not public and photo.participant_hash != participant_hash:
         raise NotFound("photo_not_found")
     data = storage.get(photo_id, variant)
@@ -153,9 +163,8 @@ def serve(
     return Served(data=data, public=public)
 
 
-def _on_public_contribution(store: Store, photo_id: str) -> bool:
-    contribution = store.contribution_of_photo(photo_id)
-    if contribution is None or contribution.status != Status.PUBLISHED:
+def _is_public(store: Store, contribution: Contribution) -> bool:
+    if contribution.status != Status.PUBLISHED:
         return False
     consultation = store.get_consultation_by_id(contribution.consultation_id)
     return consultation is not None and consultation.status in PUBLIC_STATUSES
