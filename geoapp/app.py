@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
 from geoapp.api import (
+    docs,
     engagement,
     exports,
     photos,
@@ -21,6 +22,7 @@ from geoapp.api import (
     public,
     reference,
 )
+from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
@@ -37,6 +39,7 @@ VENDOR = {
     "/vendor/leaflet.markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
     "/vendor/leaflet.heat": node_package("leaflet.heat"),
     "/vendor/leaflet-draw": node_package("leaflet-draw"),
+    "/vendor/swagger-ui": node_package("swagger-ui-dist", folder=""),
 }
 
 
@@ -63,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Residents pin wishes and worries on a map; planners moderate and export.",
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN with an inline script;
+        # /docs is served from the packaged Swagger UI instead (geoapp/api/docs.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.reference = reference_layers.load(settings.reference_dir)
@@ -72,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.max_body_bytes,
         path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
+    app.add_middleware(SecurityHeaders, settings=settings)
     problems.install(app)
     app.include_router(public.router)
     app.include_router(engagement.router)
@@ -82,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planner_consultations.router)
     app.include_router(exports.router)
     app.include_router(exports.public_router)
+    app.include_router(docs.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")
