@@ -11,7 +11,6 @@ from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.paths import bundled
 from geoapp.store.base import PlannerRole
-from tests.api.test_contributions import body
 from tests.factories import make_consultation, make_contribution, sign_in_as
 
 STATIC = bundled("static")
@@ -117,8 +116,7 @@ def test_planner_responses_and_exports_are_never_stored(app_client, app_store) -
 
 
 def test_public_pages_are_not_marked_no_store(app_client, app_store) -> None:
-    make_consultation(app_store)
-    assert app_client.post("/api/consultations/test/contributions", json=body()).status_code == 201
+    make_contribution(app_store, make_consultation(app_store))
     for path in ("/", "/api/consultations/test/contributions"):
         assert app_client.get(path).headers.get("cache-control") != "no-store"
 
