@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -38,6 +39,17 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def open_like_the_page(client: httpx.Client, api: dict[str, Any]) -> dict[str, Any]:
+    """What the page does before sending: get the participant token and the form-start token,
+    where the server (its OpenAPI document `api`) issues them; returns the fields the form
+    adds to every pin."""
+    if "/api/participant" in api["paths"]:
+        assert client.post("/api/participant").status_code in (200, 201)
+    if "/api/form-start" in api["paths"]:
+        return {"form_token": client.get("/api/form-start").json()["token"]}
+    return {}
 
 
 def free_port() -> int:

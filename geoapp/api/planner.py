@@ -6,7 +6,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import HTMLResponse
 
-from geoapp.api import headers
 from geoapp.api.deps import (
     AdminDep,
     LanguageDep,
@@ -16,6 +15,7 @@ from geoapp.api.deps import (
     StoreDep,
     require_planner,
 )
+from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -211,7 +211,7 @@ def report(slug: str, store: StoreDep, settings: SettingsDep, language: Language
         document,
         headers={
             "Content-Disposition": f'attachment; filename="bericht-{slug}.html"',
-            headers.CSP: headers.standalone_document_policy(document, settings.tile_url),
+            CSP: standalone_document_policy(document, settings.tile_url),
         },
     )
 

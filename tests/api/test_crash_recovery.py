@@ -19,7 +19,7 @@ from geoapp.store import open_store
 from geoapp.store.base import ContributionQuery, Status
 from tests.api.test_contributions import body
 from tests.factories import make_consultation
-from tests.live_server import ServerProcess
+from tests.live_server import ServerProcess, open_like_the_page
 
 WRITERS = 20
 ACKNOWLEDGED_BEFORE_KILL = 300
@@ -51,16 +51,6 @@ class Sent:
     unanswered: dict[str, Unanswered] = field(default_factory=dict)  # text → the send
     lock: threading.Lock = field(default_factory=threading.Lock)
     enough: threading.Event = field(default_factory=threading.Event)
-
-
-def open_like_the_page(client: httpx.Client, api: dict[str, Any]) -> dict[str, Any]:
-    """What the page does before sending: get the participant token and the form-start token,
-    where the server issues them; returns the fields the form adds to every pin."""
-    if "/api/participant" in api["paths"]:
-        assert client.post("/api/participant").status_code in (200, 201)
-    if "/api/form-start" in api["paths"]:
-        return {"form_token": client.get("/api/form-start").json()["token"]}
-    return {}
 
 
 def write(url: str, writer: int, sent: Sent, api: dict[str, Any]) -> None:
