@@ -19,9 +19,11 @@ from geoapp.config import Settings
 
 CSP = "Content-Security-Policy"
 NO_STORE = "no-store"
-# What may hold personal data (contact e-mails, the planner session) or a snapshot of data a
-# planner may hide a minute later: no browser or proxy may keep a copy.
-NO_STORE_PATHS = re.compile(r"/api/planner(/.*)?|/api/consultations/[^/]+/contributions\.geojson")
+# What may hold personal data (contact e-mails, the planner session, one browser's own pins)
+# or a snapshot of data a planner may hide a minute later: no browser or proxy keeps a copy.
+NO_STORE_PATHS = re.compile(
+    r"/api/planner(/.*)?|/api/me(/.*)?|/api/consultations/[^/]+/contributions\.geojson"
+)
 # No page uses the camera, microphone, location or any other powerful feature: a file input
 # needs no permission, and the map never asks where the user is.
 PERMISSIONS_POLICY = ", ".join(

@@ -109,6 +109,7 @@ def test_planner_responses_and_exports_are_never_stored(app_client, app_store) -
         "/api/planner/consultations/test/statistics",
         "/api/planner/consultations/test/report.html",
         "/api/consultations/test/contributions.geojson",
+        "/api/me/contributions",
     ):
         response = app_client.get(path)
         assert response.status_code == 200, (path, response.text)
