@@ -51,12 +51,15 @@ class Sent:
     unanswered: dict[str, Unanswered] = field(default_factory=dict)  # text → the send
     lock: threading.Lock = field(default_factory=threading.Lock)
     enough: threading.Event = field(default_factory=threading.Event)
+    # Every writer has opened its page before any posts, so the kill finds them all sending.
+    opened: threading.Barrier = field(default_factory=lambda: threading.Barrier(WRITERS))
 
 
 def write(url: str, writer: int, sent: Sent, api: dict[str, Any]) -> None:
     """Post pins until the server is gone."""
     with httpx.Client(base_url=url, timeout=60) as client:
         form = open_like_the_page(client, api)
+        sent.opened.wait(timeout=300)
         for number in range(1_000_000):
             text = f"Beitrag {writer}-{number}: mehr Bänke am Marktplatz"
             payload = body(text=text, **form)
@@ -105,6 +108,7 @@ def test_acknowledged_pins_survive_kill_9_and_retries_store_no_duplicate(tmp_pat
             write(url, number, sent, api)
         except BaseException as error:
             errors.append(error)
+            sent.opened.abort()
             sent.enough.set()
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
