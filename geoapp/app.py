@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from geoapp import __version__
 from geoapp.api import (
+    docs,
     engagement,
     exports,
     photos,
@@ -22,6 +23,7 @@ from geoapp.api import (
     public,
     reference,
 )
+from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
 from geoapp.config import Settings
@@ -40,6 +42,7 @@ VENDOR = {
     "/vendor/leaflet.markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
     "/vendor/leaflet.heat": node_package("leaflet.heat"),
     "/vendor/leaflet-draw": node_package("leaflet-draw"),
+    "/vendor/swagger-ui": node_package("swagger-ui-dist", folder=""),
 }
 
 
@@ -69,6 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Residents pin wishes and worries on a map; planners moderate and export.",
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN with an inline script;
+        # /docs is served from the packaged Swagger UI instead (geoapp/api/docs.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.gates = Gates(
@@ -86,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.max_body_bytes,
         path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
+    app.add_middleware(SecurityHeaders, settings=settings)
     problems.install(app)
     app.include_router(public.router)
     app.include_router(engagement.router)
@@ -96,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planner_consultations.router)
     app.include_router(exports.router)
     app.include_router(exports.public_router)
+    app.include_router(docs.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

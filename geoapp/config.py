@@ -166,6 +166,19 @@ class Settings(BaseSettings):
     def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
         return parse_networks(self.trusted_proxies)
 
+    # Security headers and caching (issue 10, part "headers").
+    hsts_seconds: int = Field(
+        default=365 * 24 * 3600,
+        ge=0,
+        description="Strict-Transport-Security max-age when cookie_secure is on; 0 sends none.",
+    )
+    photo_cache_seconds: int = Field(
+        default=300,
+        ge=0,
+        description="How long browsers and proxies may keep a published photo before asking "
+        "again (a pin hidden meanwhile stays visible in caches at most this long).",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

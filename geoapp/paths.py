@@ -13,9 +13,12 @@ def bundled(name: str) -> Path:
     return _PACKAGE.parent / ("static" if name == "static" else f"data/{name}")
 
 
-def node_package(name: str) -> Path:
-    """The `dist` folder of npm package `name` (installed by `npm ci`, or shipped in the wheel)."""
-    inside_wheel = _PACKAGE / "_bundled" / "node_modules" / name / "dist"
+def node_package(name: str, folder: str = "dist") -> Path:
+    """The folder of npm package `name` with its built files (`npm ci`, or shipped in the wheel).
+
+    Most packages keep them in `dist`; swagger-ui-dist keeps them at its top (`folder=""`).
+    """
+    inside_wheel = _PACKAGE / "_bundled" / "node_modules" / name / folder
     if inside_wheel.is_dir():
         return inside_wheel
-    return _PACKAGE.parent / "node_modules" / name / "dist"
+    return _PACKAGE.parent / "node_modules" / name / folder

@@ -7,7 +7,7 @@ new contribution then names it as `photo_id`, with `photo_alt` describing it.
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, File, Header, Response, UploadFile, status
 
 from geoapp.api.deps import (
     GatesDep,
@@ -29,9 +29,13 @@ UPLOAD_PATH = "/api/photos"
 # Room for the multipart boundaries and part headers around a photo of the largest size.
 MULTIPART_ENVELOPE = 16 * 1024
 
-PUBLIC_CACHE = "public, max-age=31536000, immutable"
 # The uploader's own photo before a planner published it: no shared cache may keep it.
 PRIVATE_CACHE = "private, no-cache"
+
+
+def public_cache(settings: Settings) -> str:
+    """A published photo: kept briefly, because a planner may hide its pin at any time."""
+    return f"public, max-age={settings.photo_cache_seconds}"
 
 
 def body_limit(settings: Settings) -> tuple[int, str]:
@@ -66,19 +70,30 @@ def upload_photo(
 @router.get(
     "/photos/{photo_id}/{variant}.jpg",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}, "description": "The JPEG image."}},
+    responses={
+        200: {"content": {"image/jpeg": {}}, "description": "The JPEG image."},
+        304: {"description": "The copy the cache holds (If-None-Match) is still right."},
+    },
 )
 def get_photo(
     photo_id: str,
     variant: str,
     store: StoreDep,
     storage: PhotoStorageDep,
+    settings: SettingsDep,
     participant: OptionalParticipantDep,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """A photo as `large` (≤1600 px) or `thumb` (≤400 px), once its pin is published."""
+    """A photo as `large` (≤1600 px) or `thumb` (≤400 px), once its pin is published.
+
+    A photo's bytes never change, so its ETag is its id; a cache revalidates it after
+    `photo_cache_seconds` and gets 304, or 404 once the pin is hidden.
+    """
     served = photos.serve(store, storage, photo_id, variant, participant)
-    return Response(
-        served.data,
-        media_type="image/jpeg",
-        headers={"Cache-Control": PUBLIC_CACHE if served.public else PRIVATE_CACHE},
-    )
+    headers = {
+        "Cache-Control": public_cache(settings) if served.public else PRIVATE_CACHE,
+        "ETag": f'"{photo_id}-{variant}"',
+    }
+    if if_none_match and headers["ETag"] in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(served.data, media_type="image/jpeg", headers=headers)

@@ -18,6 +18,7 @@ from geoapp.api.deps import (
     require_planner,
 )
 from geoapp.config import Settings
+from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -232,11 +233,18 @@ def consultation_statistics(slug: str, store: StoreDep) -> Statistics:
 
 @router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)
 def report(slug: str, store: StoreDep, settings: SettingsDep, language: LanguageDep) -> Response:
-    """The report map as one HTML file that works offline (heat map, pins, legend)."""
+    """The report map as one HTML file that works offline (heat map, pins, legend).
+
+    It is a download, never a page of this origin: should a browser render it anyway, its own
+    policy runs only its inline scripts, by hash, in a sandbox without our origin.
+    """
     document = report_map.build(store, slug, settings, language)
     return HTMLResponse(
         document,
-        headers={"Content-Disposition": f'attachment; filename="bericht-{slug}.html"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="bericht-{slug}.html"',
+            CSP: standalone_document_policy(document, settings.tile_url),
+        },
     )
 
 

@@ -37,6 +37,9 @@ ORPHANS_PER_UPLOAD = 20  # each upload removes at most this many stale orphans
 # _reduced), and Pillow's resize premultiplies transparent pixels (RGBA → RGBa, LA → La).
 WORKING_COPIES = {"P": ("RGBA", "RGBa"), "1": ("L",), "RGBA": ("RGBa",), "LA": ("La",)}
 
+# Pins a planner took off the map: their photos go with them.
+WITHDRAWN = frozenset({Status.HIDDEN, Status.REJECTED})
+
 # Anything a decoder may raise on a broken or hostile file.
 _DECODE_ERRORS = (
     UnidentifiedImageError,
@@ -179,11 +182,19 @@ def serve(
     variant: str,
     participant_hash: str | None,
 ) -> Served:
-    """A variant of a photo on a visible contribution, or of the asker's own upload."""
+    """A variant of a photo while anyone may see it, or while it is the asker's own.
+
+    Everyone sees the photo of a published pin. Its uploader alone sees it before that: just
+    uploaded (the form's preview) and while the pin awaits moderation ("Meine Beiträge").
+    A photo whose pin a planner hid or rejected is served to nobody.
+    """
     photo = store.get_photo(photo_id) if variant in VARIANTS else None
     if photo is None:
         raise NotFound("photo_not_found")
-    public = _on_public_contribution(store, photo_id)
+    contribution = store.contribution_of_photo(photo_id)
+    if contribution is not None and contribution.status in WITHDRAWN:
+        raise NotFound("photo_not_found")
+    public = contribution is not None and _is_public(store, contribution)
     if not public and photo.participant_hash != participant_hash:
         raise NotFound("photo_not_found")
     data = storage.get(photo_id, variant)
@@ -192,9 +203,8 @@ def serve(
     return Served(data=data, public=public)
 
 
-def _on_public_contribution(store: Store, photo_id: str) -> bool:
-    contribution = store.contribution_of_photo(photo_id)
-    if contribution is None or contribution.status != Status.PUBLISHED:
+def _is_public(store: Store, contribution: Contribution) -> bool:
+    if contribution.status != Status.PUBLISHED:
         return False
     consultation = store.get_consultation_by_id(contribution.consultation_id)
     return consultation is not None and consultation.status in PUBLIC_STATUSES

@@ -14,12 +14,13 @@ from PIL import ExifTags, Image, ImageCms
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import ContributionQuery, Moderation, Status
+from geoapp.store.base import ContributionQuery, Moderation, PlannerRole, Status
 from tests.api.test_contributions import assert_problem, body
 from tests.factories import (
     as_new_participant,
     become_participant,
     make_consultation,
+    sign_in_as,
     with_form_token,
 )
 from tests.live_server import serve
@@ -126,7 +127,7 @@ def test_served_photos_carry_no_exif_gps_or_other_metadata(app_client, app_store
         response = app_client.get(url)
         assert response.status_code == 200
         assert response.headers["content-type"] == "image/jpeg"
-        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert response.headers["cache-control"] == "public, max-age=300"
         assert_no_metadata(response.content)
 
 
@@ -296,6 +297,46 @@ def test_unpublished_photo_is_shown_only_to_its_uploader(app_client, app_store) 
     app_client.cookies.clear()
     assert_problem(app_client.get(photo["url"]), 404)
     assert_problem(app_client.get(photo["thumbnail_url"]), 404)
+
+
+def test_published_photo_is_kept_briefly_and_revalidated_by_its_etag(app_client, app_store):
+    make_consultation(app_store)
+    photo = uploaded(app_client)
+    assert pin_with_photo(app_client, photo["id"]).status_code == 201
+    app_client.cookies.clear()
+    first = app_client.get(photo["url"])
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=300"
+    again = app_client.get(photo["url"], headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    thumb = app_client.get(photo["thumbnail_url"], headers={"If-None-Match": first.headers["etag"]})
+    assert thumb.status_code == 200 and thumb.content
+
+
+@pytest.mark.parametrize(
+    ("moderation", "decision"),
+    [
+        (Moderation.POST, {"status": "hidden", "reason": "insult"}),
+        (Moderation.PRE, {"status": "rejected", "reason": "personal_data"}),
+    ],
+)
+def test_photo_of_a_hidden_or_rejected_pin_is_served_to_nobody(
+    app_client, app_store, moderation, decision
+) -> None:
+    make_consultation(app_store, moderation=moderation)
+    photo = uploaded(app_client)
+    created = pin_with_photo(app_client, photo["id"]).json()
+    cached = app_client.get(photo["url"])
+    assert cached.status_code == 200
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+    changed = app_client.post(f"/api/planner/contributions/{created['id']}/status", json=decision)
+    assert changed.status_code == 200, changed.text
+    # Not even the uploader, whose browser still holds the participant cookie, nor a cache
+    # that asks whether its copy is still good.
+    assert_problem(app_client.get(photo["url"]), 404)
+    assert_problem(app_client.get(photo["thumbnail_url"]), 404)
+    revalidated = app_client.get(photo["url"], headers={"If-None-Match": cached.headers["etag"]})
+    assert_problem(revalidated, 404)
 
 
 def test_unknown_photo_or_variant_is_404(app_client) -> None:

@@ -1,7 +1,8 @@
 """Browser fixtures: the real app on a loopback port, Debian's Chromium driven by Playwright.
 
 Every host but the test server is blocked, so the tests also prove the page works offline.
-Console errors fail a test unless they come from blocked base-map tiles.
+Console errors fail a test unless they come from blocked base-map tiles. The server's
+Content-Security-Policy is enforced, and any violation of it fails the test.
 """
 
 import os
@@ -11,7 +12,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from geoapp.app import create_app
 from geoapp.config import Settings
@@ -23,6 +31,18 @@ pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("GEOAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TILE_HOST = "tile.openstreetmap.org"
+# Runs in every document before its own scripts, so that nothing the page does escapes it.
+REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.geoappCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +100,12 @@ class PageProblems:
         """A test that provokes a refusal expects Chromium to log it (e.g. "422")."""
         self.allowed.append(text)
 
+    def on_csp_violation(self, _source: object, event: dict[str, object]) -> None:
+        self.errors.append(
+            f"csp: {event['directive']} blocked {event['blocked'] or 'inline'} "
+            f"({event['source']}:{event['line']}) {event['sample']!r}"
+        )
+
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type != "error":
             return
@@ -94,6 +120,12 @@ class PageProblems:
 @pytest.fixture
 def problems() -> PageProblems:
     return PageProblems()
+
+
+def watch_csp(context: BrowserContext, problems: PageProblems) -> None:
+    """Record every Content-Security-Policy violation in any page of `context` as an error."""
+    context.expose_binding("geoappCspViolation", problems.on_csp_violation)
+    context.add_init_script(REPORT_VIOLATIONS)
 
 
 def _viewport(request: pytest.FixtureRequest) -> dict[str, int]:
@@ -126,6 +158,7 @@ def page(
             route.abort()
 
     context.route("**/*", block_foreign)
+    watch_csp(context, problems)
     page = context.new_page()
     page.on("console", problems.on_console)
     page.on("pageerror", lambda error: problems.errors.append(f"pageerror: {error}"))

@@ -250,7 +250,9 @@ def test_new_consultation_is_created_edited_and_opened(page: Page, live_app: Liv
 
     expect(page.locator("#consultation-select")).to_have_value("marktplatz-2027")
     form.get_by_label("Titel (Englisch, freiwillig)").fill("Market square 2027")
-    form.get_by_role("button", name="Speichern").click()
+    # The page already says what it edits, so wait for the save itself before opening.
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.ok):
+        form.get_by_role("button", name="Speichern").click()
     expect(page.locator("#consultation-mode")).to_have_text("Sie bearbeiten „marktplatz-2027“.")
     page.get_by_role("button", name="Öffnen", exact=True).click()
     expect(page.locator("#lifecycle-status")).to_have_text("Status: Offen")
