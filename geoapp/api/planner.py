@@ -17,8 +17,8 @@ from geoapp.api.deps import (
     StoreDep,
     require_planner,
 )
-from geoapp.config import Settings
 from geoapp.api.headers import CSP, standalone_document_policy
+from geoapp.config import Settings
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
