@@ -32,14 +32,23 @@ def parse_location(value: Any) -> dict[str, Any]:
     if (
         not isinstance(coords, list | tuple)
         or len(coords) != 2
-        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
-        or not all(math.isfinite(c) for c in coords)
+        or not all(is_finite_number(c) for c in coords)
     ):
         raise InvalidInput("coordinates_malformed", field="geometry")
     lon, lat = float(coords[0]), float(coords[1])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InvalidInput("coordinates_out_of_range", field="geometry")
     return {"type": "Point", "coordinates": [round(lon, MAX_DECIMALS), round(lat, MAX_DECIMALS)]}
+
+
+def is_finite_number(value: Any) -> bool:
+    """Whether a JSON value is a number a float can hold: not a bool, NaN, ±inf or a huge int."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range, e.g. one written with 400 digits
+        return False
 
 
 def is_inside(location: dict[str, Any], perimeter: dict[str, Any]) -> bool:
@@ -136,7 +145,15 @@ def parse_perimeter(value: Any) -> dict[str, Any]:
         value = value.get("geometry")
     try:
         shape = shapely.geometry.shape(value)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError, shapely.GEOSException):
+    except (
+        AttributeError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        OverflowError,
+        shapely.GEOSException,
+    ):
         raise InvalidInput("perimeter_malformed", field="perimeter") from None
     return perimeter_from_shape(shape)
 
