@@ -14,6 +14,7 @@ from geoapp import __version__
 from geoapp.api import (
     engagement,
     exports,
+    openapi,
     photos,
     planner,
     planner_consultations,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(public.router)
     app.include_router(engagement.router)
     app.include_router(photos.router)

@@ -6,6 +6,7 @@ state-changing request; the server keeps only a hash of it.
 
 from fastapi import APIRouter, Response, status
 
+from geoapp.api import problems
 from geoapp.api.deps import (
     LanguageDep,
     OptionalParticipantDep,
@@ -13,6 +14,7 @@ from geoapp.api.deps import (
     SettingsDep,
     StoreDep,
 )
+from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ContributionDetail,
     MyContributions,
@@ -40,13 +42,25 @@ def get_contribution(
     return contributions.detail(store, contribution_id, participant)
 
 
-@router.post("/contributions/{contribution_id}/supports", response_model=SupportState)
+# Supports and replies need the consultation to be open; reports are taken at any time.
+WHILE_OPEN = problems.declare(NotAllowedNow)
+
+
+@router.post(
+    "/contributions/{contribution_id}/supports",
+    response_model=SupportState,
+    responses=WHILE_OPEN,
+)
 def support(contribution_id: str, store: StoreDep, participant: ParticipantDep) -> SupportState:
     """Support a published pin. Idempotent: one support per browser, however often it is sent."""
     return supports.set_support(store, contribution_id, participant, supported=True)
 
 
-@router.delete("/contributions/{contribution_id}/supports", response_model=SupportState)
+@router.delete(
+    "/contributions/{contribution_id}/supports",
+    response_model=SupportState,
+    responses=WHILE_OPEN,
+)
 def take_back_support(
     contribution_id: str, store: StoreDep, participant: ParticipantDep
 ) -> SupportState:
@@ -58,6 +72,7 @@ def take_back_support(
     "/contributions/{contribution_id}/replies",
     status_code=status.HTTP_201_CREATED,
     response_model=ReplyPublic,
+    responses=WHILE_OPEN,
 )
 def reply(
     contribution_id: str,

@@ -5,7 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 
+from geoapp.api import problems
 from geoapp.api.deps import AdminDep, LanguageDep, StoreDep, require_planner
+from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ConsultationCreate,
     ConsultationForPlanner,
@@ -21,6 +23,9 @@ UPLOAD_PATHS = (PREFIX + "/{slug}/perimeter", PREFIX + "/{slug}/imports")
 
 router = APIRouter(prefix=PREFIX, tags=["planners"], dependencies=[Depends(require_planner)])
 
+# A slug taken, a status step not allowed, a category in use, a consultation not taking pins.
+NOT_NOW = problems.declare(NotAllowedNow)
+
 UploadDep = Annotated[UploadFile, File(description="The file, as a multipart form field.")]
 
 
@@ -35,7 +40,12 @@ def get_consultation(slug: str, store: StoreDep) -> ConsultationForPlanner:
     return consultations.to_planner(consultations.get_for_planner(store, slug))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConsultationForPlanner)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsultationForPlanner,
+    responses=NOT_NOW,
+)
 def create_consultation(
     body: ConsultationCreate, store: StoreDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
@@ -43,7 +53,7 @@ def create_consultation(
     return consultations.to_planner(consultations.create(store, body, datetime.now(UTC)))
 
 
-@router.patch("/{slug}", response_model=ConsultationForPlanner)
+@router.patch("/{slug}", response_model=ConsultationForPlanner, responses=NOT_NOW)
 def update_consultation(
     slug: str, body: ConsultationUpdate, store: StoreDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
@@ -63,7 +73,7 @@ def upload_perimeter(
     return consultations.to_planner(updated)
 
 
-@router.post("/{slug}/imports", response_model=ImportResult)
+@router.post("/{slug}/imports", response_model=ImportResult, responses=NOT_NOW)
 def import_contributions(
     slug: str,
     file: UploadDep,

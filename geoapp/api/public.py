@@ -5,7 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
+from geoapp.api import problems
 from geoapp.api.deps import BBoxDep, LanguageDep, ParticipantDep, StoreDep
+from geoapp.errors import NotAllowedNow
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
 from geoapp.services import consultations, contributions
 
@@ -49,6 +51,7 @@ def list_contributions(
     "/consultations/{slug}/contributions",
     status_code=status.HTTP_201_CREATED,
     response_model=ContributionPublic,
+    responses=problems.declare(NotAllowedNow),
 )
 def create_contribution(
     slug: str,
