@@ -89,7 +89,8 @@ WGS84_EPSG = 4326
 def parse_crs(value: str) -> int:
     """The EPSG code of an `EPSG:NNNN` string that pyproj knows, else InvalidInput."""
     prefix, _, code = value.strip().partition(":")
-    if prefix.upper() != "EPSG" or not code.isdigit():
+    # isascii: str.isdigit() also accepts digits int() cannot read, such as "①".
+    if prefix.upper() != "EPSG" or not (code.isascii() and code.isdigit()):
         raise InvalidInput("crs_invalid", field="crs", crs=value)
     try:
         pyproj.CRS.from_epsg(int(code))

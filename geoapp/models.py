@@ -4,11 +4,19 @@ Public models are separate classes without private fields, so an e-mail address 
 into a public response by accident.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+)
 
 from geoapp.store.base import (
     ConsultationStatus,
@@ -34,6 +42,26 @@ ReplyText = Annotated[
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
 AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=ALT_MAX)]
+
+
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC, a moment without zone taken as UTC; refused if UTC cannot hold it.
+
+    9999-12-31T23:59:59-23:59 is a valid ISO 8601 time whose UTC date is in the year 10000,
+    beyond what Python's datetime (and so the store) can represent.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time in UTC lies outside the years 1 to 9999") from None
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+"""A time with its zone (required), as UTC."""
+UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
+"""A time as UTC; without a zone it is taken to be UTC already."""
 
 
 class ContributionCreate(BaseModel):
@@ -267,8 +295,8 @@ class ConsultationCreate(BaseModel):
     title: dict[str, str]
     description: dict[str, str] = Field(default_factory=dict)
     question: dict[str, str]
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: UtcDatetime
+    closes_at: UtcDatetime
     status: ConsultationStatus = ConsultationStatus.DRAFT
     moderation: Moderation = Moderation.PRE
     allow_replies: bool = True
@@ -285,8 +313,8 @@ class ConsultationUpdate(BaseModel):
     title: dict[str, str] | None = None
     description: dict[str, str] | None = None
     question: dict[str, str] | None = None
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: UtcDatetime | None = None
+    closes_at: UtcDatetime | None = None
     status: ConsultationStatus | None = None
     moderation: Moderation | None = None
     allow_replies: bool | None = None
