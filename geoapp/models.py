@@ -16,6 +16,7 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from geoapp.store.base import (
@@ -63,6 +64,19 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
 """A time as UTC; without a zone it is taken to be UTC already."""
 
+POINT_JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"const": "Point"},
+        "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    },
+}
+# Any JSON value comes in, so that geo.parse_location can say what is wrong with it in the
+# resident's language; the document shows what is expected.
+Point = Annotated[Any, WithJsonSchema(POINT_JSON_SCHEMA)]
+OptionalPoint = Annotated[Any, WithJsonSchema({"anyOf": [POINT_JSON_SCHEMA, {"type": "null"}]})]
+
 
 class ContributionCreate(BaseModel):
     """A resident's new pin, as the map form sends it."""
@@ -79,7 +93,7 @@ class ContributionCreate(BaseModel):
         }
     )
 
-    geometry: Any = Field(
+    geometry: OptionalPoint = Field(
         default=None,
         description="GeoJSON Point, coordinates [longitude, latitude] (WGS84); "
         "null only together with without_location.",
@@ -237,7 +251,11 @@ class MapConfig(BaseModel):
 
     tile_url: str
     tile_attribution: str
-    center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
+    # A list of two rather than a tuple: its JSON Schema then needs no `prefixItems`, which
+    # OpenAPI tools (Schemathesis among them) still read wrongly.
+    center: list[float] = Field(
+        min_length=2, max_length=2, description="[latitude, longitude] as Leaflet expects."
+    )
     zoom: int
     languages: list[str]
 
@@ -362,7 +380,7 @@ class ImportSource(StrEnum):
 class ContributionEntry(BaseModel):
     """A pin a planner enters for a resident (office visit, workshop, paper card)."""
 
-    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    geometry: Point = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
     category: str
     text: Text
     author_name: Name | None = None
@@ -469,7 +487,7 @@ class ContributionEdit(BaseModel):
 
     category: str | None = None
     text: Text | None = None
-    geometry: Any = Field(default=None, description="GeoJSON Point (WGS84).")
+    geometry: OptionalPoint = Field(default=None, description="GeoJSON Point (WGS84).")
     planner_response: Response | None = Field(
         default=None, description="Public answer; an empty string removes it."
     )
