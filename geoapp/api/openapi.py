@@ -42,7 +42,8 @@ def with_problems(document: dict[str, Any], routes: list[Any]) -> dict[str, Any]
         for method in route.methods:
             operation = document["paths"][route.path_format][method.lower()]
             responses = operation["responses"]
-            responses.pop("422", None)  # FastAPI's HTTPValidationError; re-added as a problem
+            if _is_fastapis_validation_error(responses.get("422", {})):
+                del responses["422"]  # re-added below as the problem our handler answers
             declared = {int(code) for code in responses if code.isdigit() and code[0] == "4"}
             for status in sorted(refusals(route, method) | declared):
                 responses[str(status)] = problem_response(status)
@@ -53,6 +54,11 @@ def with_problems(document: dict[str, Any], routes: list[Any]) -> dict[str, Any]
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     return document
+
+
+def _is_fastapis_validation_error(response: dict[str, Any]) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return schema.get("$ref", "").rsplit("/", 1)[-1] == FASTAPI_VALIDATION_SCHEMAS[0]
 
 
 def refusals(route: APIRoute, method: str) -> set[int]:
