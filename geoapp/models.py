@@ -309,6 +309,33 @@ class CategoryIn(BaseModel):
 class ConsultationCreate(BaseModel):
     """A new consultation; texts per language with German required."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "slug": "spielplatz-2027",
+                "title": {"de": "Neuer Spielplatz", "en": "New playground"},
+                "question": {"de": "Was soll es dort geben?"},
+                "opens_at": "2027-03-01T08:00:00+01:00",
+                "closes_at": "2027-04-01T18:00:00+02:00",
+                "categories": [
+                    {"key": "spielen", "label": {"de": "Spielen", "en": "Play"}, "color": "#1f6feb"}
+                ],
+                "perimeter": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [7.7078, 51.5748],
+                            [7.7178, 51.5748],
+                            [7.7178, 51.5808],
+                            [7.7078, 51.5808],
+                            [7.7078, 51.5748],
+                        ]
+                    ],
+                },
+            }
+        }
+    )
+
     slug: str = Field(description="Lower-case letters, digits and hyphens; part of the URL.")
     title: dict[str, str]
     description: dict[str, str] = Field(default_factory=dict)
@@ -379,6 +406,17 @@ class ImportSource(StrEnum):
 
 class ContributionEntry(BaseModel):
     """A pin a planner enters for a resident (office visit, workshop, paper card)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "geometry": {"type": "Point", "coordinates": [7.7128, 51.5778]},
+                "category": "sitzen-aufenthalt",
+                "text": "Postkarte: Eine Bank am Marktplatz wäre schön.",
+                "source": "paper",
+            }
+        }
+    )
 
     geometry: Point = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
     category: str
