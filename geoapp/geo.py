@@ -91,7 +91,8 @@ WGS84_EPSG = 4326
 def parse_crs(value: str) -> int:
     """The EPSG code of an `EPSG:NNNN` string that pyproj knows, else InvalidInput."""
     prefix, _, code = value.strip().partition(":")
-    if prefix.upper() != "EPSG" or not code.isdigit():
+    # isascii: str.isdigit() also accepts digits int() cannot read, such as "①".
+    if prefix.upper() != "EPSG" or not (code.isascii() and code.isdigit()):
         raise InvalidInput("crs_invalid", field="crs", crs=value)
     try:
         pyproj.CRS.from_epsg(int(code))
@@ -149,7 +150,15 @@ def parse_perimeter(value: Any, max_vertices: int) -> dict[str, Any]:
         _require_plain_positions(value.get("coordinates"), max_vertices)
     try:
         shape = shapely.geometry.shape(value)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError, shapely.GEOSException):
+    except (
+        AttributeError,
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        OverflowError,
+        shapely.GEOSException,
+    ):
         raise InvalidInput("perimeter_malformed", field="perimeter") from None
     return perimeter_from_shape(shape, max_vertices)
 

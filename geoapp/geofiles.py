@@ -8,6 +8,7 @@ from typing import Any
 import geopandas
 import pandas
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from geoapp import geo
@@ -41,7 +42,8 @@ def read_features(data: bytes, filename: str) -> list[Feature]:
         path.write_bytes(data)
         try:
             frame = geopandas.read_file(path)
-        except (DataSourceError, DataLayerError, ValueError, OSError):
+        # GEOSException: a geometry GEOS cannot build, e.g. a polygon ring that is not closed.
+        except (DataSourceError, DataLayerError, ValueError, OSError, GEOSException):
             raise InvalidInput("file_unreadable", field="file", kind=kind) from None
     crs = frame.crs
     if crs is None:

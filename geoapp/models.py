@@ -4,11 +4,20 @@ Public models are separate classes without private fields, so an e-mail address 
 into a public response by accident.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from geoapp.store.base import (
     ConsultationStatus,
@@ -36,6 +45,39 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_M
 AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=ALT_MAX)]
 
 
+def in_utc(moment: datetime) -> datetime:
+    """`moment` in UTC, a moment without zone taken as UTC; refused if UTC cannot hold it.
+
+    9999-12-31T23:59:59-23:59 is a valid ISO 8601 time whose UTC date is in the year 10000,
+    beyond what Python's datetime (and so the store) can represent.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time in UTC lies outside the years 1 to 9999") from None
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+"""A time with its zone (required), as UTC."""
+UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
+"""A time as UTC; without a zone it is taken to be UTC already."""
+
+POINT_JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"const": "Point"},
+        "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    },
+}
+# Any JSON value comes in, so that geo.parse_location can say what is wrong with it in the
+# resident's language; the document shows what is expected.
+Point = Annotated[Any, WithJsonSchema(POINT_JSON_SCHEMA)]
+OptionalPoint = Annotated[Any, WithJsonSchema({"anyOf": [POINT_JSON_SCHEMA, {"type": "null"}]})]
+
+
 class ContributionCreate(BaseModel):
     """A resident's new pin, as the map form sends it."""
 
@@ -51,7 +93,7 @@ class ContributionCreate(BaseModel):
         }
     )
 
-    geometry: Any = Field(
+    geometry: OptionalPoint = Field(
         default=None,
         description="GeoJSON Point, coordinates [longitude, latitude] (WGS84); "
         "null only together with without_location.",
@@ -233,7 +275,11 @@ class MapConfig(BaseModel):
 
     tile_url: str
     tile_attribution: str
-    center: tuple[float, float] = Field(description="[latitude, longitude] as Leaflet expects.")
+    # A list of two rather than a tuple: its JSON Schema then needs no `prefixItems`, which
+    # OpenAPI tools (Schemathesis among them) still read wrongly.
+    center: list[float] = Field(
+        min_length=2, max_length=2, description="[latitude, longitude] as Leaflet expects."
+    )
     zoom: int
     languages: list[str]
 
@@ -287,12 +333,39 @@ class CategoryIn(BaseModel):
 class ConsultationCreate(BaseModel):
     """A new consultation; texts per language with German required."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "slug": "spielplatz-2027",
+                "title": {"de": "Neuer Spielplatz", "en": "New playground"},
+                "question": {"de": "Was soll es dort geben?"},
+                "opens_at": "2027-03-01T08:00:00+01:00",
+                "closes_at": "2027-04-01T18:00:00+02:00",
+                "categories": [
+                    {"key": "spielen", "label": {"de": "Spielen", "en": "Play"}, "color": "#1f6feb"}
+                ],
+                "perimeter": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [7.7078, 51.5748],
+                            [7.7178, 51.5748],
+                            [7.7178, 51.5808],
+                            [7.7078, 51.5808],
+                            [7.7078, 51.5748],
+                        ]
+                    ],
+                },
+            }
+        }
+    )
+
     slug: str = Field(description="Lower-case letters, digits and hyphens; part of the URL.")
     title: dict[str, str]
     description: dict[str, str] = Field(default_factory=dict)
     question: dict[str, str]
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: UtcDatetime
+    closes_at: UtcDatetime
     status: ConsultationStatus = ConsultationStatus.DRAFT
     moderation: Moderation = Moderation.PRE
     allow_replies: bool = True
@@ -309,8 +382,8 @@ class ConsultationUpdate(BaseModel):
     title: dict[str, str] | None = None
     description: dict[str, str] | None = None
     question: dict[str, str] | None = None
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: UtcDatetime | None = None
+    closes_at: UtcDatetime | None = None
     status: ConsultationStatus | None = None
     moderation: Moderation | None = None
     allow_replies: bool | None = None
@@ -354,7 +427,18 @@ ImportSource = _sources("ImportSource", Source.OFFICE, Source.WORKSHOP, Source.P
 class ContributionEntry(BaseModel):
     """A pin a planner enters for a resident (office visit, workshop, paper card)."""
 
-    geometry: Any = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "geometry": {"type": "Point", "coordinates": [7.7128, 51.5778]},
+                "category": "sitzen-aufenthalt",
+                "text": "Postkarte: Eine Bank am Marktplatz wäre schön.",
+                "source": "paper",
+            }
+        }
+    )
+
+    geometry: Point = Field(description="GeoJSON Point, coordinates [longitude, latitude] (WGS84).")
     category: str
     text: Text
     author_name: Name | None = None
@@ -461,7 +545,7 @@ class ContributionEdit(BaseModel):
 
     category: str | None = None
     text: Text | None = None
-    geometry: Any = Field(default=None, description="GeoJSON Point (WGS84).")
+    geometry: OptionalPoint = Field(default=None, description="GeoJSON Point (WGS84).")
     planner_response: Response | None = Field(
         default=None, description="Public answer; an empty string removes it."
     )
@@ -538,4 +622,44 @@ class PauseChange(BaseModel):
     paused: bool
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
         Field(default=None, description="Shown to residents while paused; empty: a default text.")
+    )
+
+
+class FieldProblem(BaseModel):
+    """What is wrong with one field of the request."""
+
+    field: str = Field(description='The field, or "body" for the request as a whole.')
+    message: str = Field(description="What to fix, in the request's language.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem (application/problem+json): the answer to every refused request."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "type": "urn:geoapp:problem:text_too_long",
+                "title": "Bitte Eingabe prüfen",
+                "status": 422,
+                "detail": "Ihr Text ist zu lang. Erlaubt sind höchstens 2000 Zeichen. "
+                "Bitte kürzen Sie ihn.",
+                "code": "text_too_long",
+                "errors": [
+                    {
+                        "field": "text",
+                        "message": "Ihr Text ist zu lang. Erlaubt sind höchstens 2000 Zeichen. "
+                        "Bitte kürzen Sie ihn.",
+                    }
+                ],
+            }
+        }
+    )
+
+    type: str = Field(description="urn:geoapp:problem:<code>")
+    title: str = Field(description="The kind of problem, in the request's language.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What to fix, in the request's language.")
+    code: str = Field(description="A stable key for programs, e.g. text_too_long.")
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="Per field, when the problem concerns fields."
     )

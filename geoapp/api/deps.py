@@ -1,13 +1,14 @@
 """Typed dependencies: a route's signature reads like its contract."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 
 from geoapp import geo
 from geoapp.config import Settings
-from geoapp.errors import InvalidInput, NotPermitted
+from geoapp.errors import DomainError, InvalidInput, NotPermitted, NotSignedIn, TooManyAttempts
 from geoapp.i18n import negotiate
 from geoapp.security import networks, participants, planner_sessions, rate_limits
 from geoapp.security.rate_limits import Limiter
@@ -172,3 +173,15 @@ def require_planner(
         return
     if not planner_sessions.csrf_matches(signed_in.session.csrf_token, csrf_token):
         raise NotPermitted("csrf")
+
+
+REFUSALS: dict[Callable[..., Any], tuple[type[DomainError], ...]] = {
+    get_bbox: (InvalidInput,),
+    get_crs: (InvalidInput,),
+    get_participant: (NotPermitted,),
+    get_limiter: (TooManyAttempts,),
+    get_signed_in: (NotSignedIn,),
+    get_admin: (NotPermitted,),
+    require_planner: (NotPermitted,),  # the CSRF check: state-changing methods only
+}
+"""What each dependency refuses with; the OpenAPI document declares it on every route using it."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api import idempotency
+from geoapp.api import idempotency, problems
 from geoapp.api.deps import (
     ClientNetworkDep,
     KeysDep,
@@ -23,6 +23,7 @@ from geoapp.api.deps import (
 )
 from geoapp.api.idempotency import IdempotencyKeyHeader
 from geoapp.config import Settings
+from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ContributionDetail,
     FormStart,
@@ -114,7 +115,15 @@ def get_contribution(
     return contributions.detail(store, contribution_id, participant)
 
 
-@router.post("/contributions/{contribution_id}/supports", response_model=SupportState)
+# Supports and replies need the consultation to be open; reports are taken at any time.
+WHILE_OPEN = problems.declare(NotAllowedNow)
+
+
+@router.post(
+    "/contributions/{contribution_id}/supports",
+    response_model=SupportState,
+    responses=WHILE_OPEN,
+)
 def support(
     contribution_id: str, store: StoreDep, participant: ParticipantDep, limiter: LimiterDep
 ) -> SupportState:
@@ -123,7 +132,11 @@ def support(
     return supports.set_support(store, contribution_id, participant, supported=True)
 
 
-@router.delete("/contributions/{contribution_id}/supports", response_model=SupportState)
+@router.delete(
+    "/contributions/{contribution_id}/supports",
+    response_model=SupportState,
+    responses=WHILE_OPEN,
+)
 def take_back_support(
     contribution_id: str, store: StoreDep, participant: ParticipantDep, limiter: LimiterDep
 ) -> SupportState:
@@ -136,6 +149,7 @@ def take_back_support(
     "/contributions/{contribution_id}/replies",
     status_code=status.HTTP_201_CREATED,
     response_model=ReplyPublic,
+    responses=WHILE_OPEN,
 )
 def reply(
     contribution_id: str,

@@ -4,7 +4,6 @@ anyone downloads the published pins as open data where the consultation allows i
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +12,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from geoapp.api.deps import CrsDep, PhotoStorageDep, SettingsDep, StoreDep, require_planner
+from geoapp.models import UtcOrNaiveDatetime
 from geoapp.services import export_package, exports
 from geoapp.services.export_formats import FORMATS, Format
 from geoapp.services.exports import ExportFile, ExportFilter
@@ -30,18 +30,20 @@ def get_export_filter(
     ] = None,
     category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
     created_from: Annotated[
-        datetime | None, Query(description="Created at or after (ISO 8601; UTC if no zone).")
+        UtcOrNaiveDatetime | None,
+        Query(description="Created at or after (ISO 8601; UTC if no zone)."),
     ] = None,
     created_to: Annotated[
-        datetime | None, Query(description="Created before (ISO 8601; UTC if no zone).")
+        UtcOrNaiveDatetime | None,
+        Query(description="Created before (ISO 8601; UTC if no zone)."),
     ] = None,
 ) -> ExportFilter:
     """Which pins to export; without `status` only published ones."""
     return ExportFilter(
         statuses=tuple(dict.fromkeys(status)) if status else (Status.PUBLISHED,),
         categories=tuple(category or ()),
-        created_from=_utc(created_from),
-        created_to=_utc(created_to),
+        created_from=created_from,
+        created_to=created_to,
     )
 
 
@@ -116,9 +118,3 @@ def _download(make: Callable[[Path], ExportFile]) -> FileResponse:
         filename=made.filename,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

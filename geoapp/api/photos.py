@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Response, UploadFile, status
 
+from geoapp.api import problems
 from geoapp.api.deps import (
     GatesDep,
     LimiterDep,
@@ -19,6 +20,7 @@ from geoapp.api.deps import (
     StoreDep,
 )
 from geoapp.config import Settings
+from geoapp.errors import Busy, TooLarge, UnsupportedMedia
 from geoapp.models import PhotoUploaded
 from geoapp.security.rate_limits import Action
 from geoapp.services import photos
@@ -43,7 +45,12 @@ def body_limit(settings: Settings) -> tuple[int, str]:
     return settings.max_photo_bytes + MULTIPART_ENVELOPE, "photo_too_large"
 
 
-@router.post("/photos", status_code=status.HTTP_201_CREATED, response_model=PhotoUploaded)
+@router.post(
+    "/photos",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PhotoUploaded,
+    responses=problems.declare(TooLarge, UnsupportedMedia, Busy),
+)
 def upload_photo(
     file: Annotated[
         UploadFile, File(description="JPEG, PNG, WebP or HEIC; at most 10 MB (see settings).")

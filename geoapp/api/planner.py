@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import HTMLResponse
 
+from geoapp.api import problems
 from geoapp.api.deps import (
     AdminDep,
     ClientNetworkDep,
@@ -19,6 +20,7 @@ from geoapp.api.deps import (
 )
 from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.config import Settings
+from geoapp.errors import Busy, NotAllowedNow, NotFound, NotSignedIn, TooManyAttempts
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -42,7 +44,11 @@ router = APIRouter(
 )
 
 
-@signin_router.post("/session", response_model=PlannerSessionOut)
+@signin_router.post(
+    "/session",
+    response_model=PlannerSessionOut,
+    responses=problems.declare(NotSignedIn, TooManyAttempts, Busy),
+)
 def sign_in(
     body: SignIn,
     response: Response,
@@ -117,7 +123,13 @@ StatusFilter = Annotated[
 ReportedFilter = Annotated[bool, Query(description="Only items with open reports.")]
 
 
-@router.get("/contributions", response_model=list[ContributionForPlanner])
+# A queue filtered by a consultation that does not exist is refused, not empty.
+QUEUE = problems.declare(NotFound)
+# A decision or entry the item's (or its consultation's) present state does not allow.
+NOT_NOW = problems.declare(NotAllowedNow)
+
+
+@router.get("/contributions", response_model=list[ContributionForPlanner], responses=QUEUE)
 def contribution_queue(
     store: StoreDep,
     consultation: ConsultationFilter = None,
@@ -143,7 +155,11 @@ def edit_contribution(
     )
 
 
-@router.post("/contributions/{contribution_id}/status", response_model=ContributionForPlanner)
+@router.post(
+    "/contributions/{contribution_id}/status",
+    response_model=ContributionForPlanner,
+    responses=NOT_NOW,
+)
 def change_contribution_status(
     contribution_id: str, body: StatusChange, store: StoreDep, planner: PlannerDep
 ) -> ContributionForPlanner:
@@ -175,7 +191,7 @@ def erase_personal_data(
     )
 
 
-@router.get("/replies", response_model=list[ReplyForPlanner])
+@router.get("/replies", response_model=list[ReplyForPlanner], responses=QUEUE)
 def reply_queue(
     store: StoreDep,
     consultation: ConsultationFilter = None,
@@ -186,7 +202,9 @@ def reply_queue(
     return moderation.reply_queue(store, consultation, status or [], reported)
 
 
-@router.post("/replies/{reply_id}/status", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/replies/{reply_id}/status", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_NOW
+)
 def change_reply_status(
     reply_id: str, body: StatusChange, store: StoreDep, planner: PlannerDep
 ) -> Response:
@@ -206,6 +224,7 @@ def reply_audit(reply_id: str, store: StoreDep) -> list[AuditEventOut]:
     "/consultations/{slug}/contributions",
     status_code=status.HTTP_201_CREATED,
     response_model=ContributionForPlanner,
+    responses=NOT_NOW,
 )
 def enter_contribution(
     slug: str,

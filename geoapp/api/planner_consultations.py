@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 
+from geoapp.api import problems
 from geoapp.api.deps import (
     AdminDep,
     LanguageDep,
@@ -13,6 +14,7 @@ from geoapp.api.deps import (
     StoreDep,
     require_planner,
 )
+from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ConsultationCreate,
     ConsultationForPlanner,
@@ -29,6 +31,9 @@ UPLOAD_PATHS = (PREFIX + "/{slug}/perimeter", PREFIX + "/{slug}/imports")
 
 router = APIRouter(prefix=PREFIX, tags=["planners"], dependencies=[Depends(require_planner)])
 
+# A slug taken, a status step not allowed, a category in use, a consultation not taking pins.
+NOT_NOW = problems.declare(NotAllowedNow)
+
 UploadDep = Annotated[UploadFile, File(description="The file, as a multipart form field.")]
 
 
@@ -43,7 +48,12 @@ def get_consultation(slug: str, store: StoreDep) -> ConsultationForPlanner:
     return consultations.to_planner(consultations.get_for_planner(store, slug))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConsultationForPlanner)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsultationForPlanner,
+    responses=NOT_NOW,
+)
 def create_consultation(
     body: ConsultationCreate, store: StoreDep, settings: SettingsDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
@@ -52,7 +62,7 @@ def create_consultation(
     return consultations.to_planner(created)
 
 
-@router.patch("/{slug}", response_model=ConsultationForPlanner)
+@router.patch("/{slug}", response_model=ConsultationForPlanner, responses=NOT_NOW)
 def update_consultation(
     slug: str, body: ConsultationUpdate, store: StoreDep, settings: SettingsDep, _admin: AdminDep
 ) -> ConsultationForPlanner:
@@ -91,7 +101,7 @@ def upload_perimeter(
     return consultations.to_planner(updated)
 
 
-@router.post("/{slug}/imports", response_model=ImportResult)
+@router.post("/{slug}/imports", response_model=ImportResult, responses=NOT_NOW)
 def import_contributions(
     slug: str,
     file: UploadDep,

@@ -44,6 +44,45 @@ STATUS_OF: dict[type[DomainError], int] = {
     Busy: 503,
 }
 
+# What each refusal means to a client, for the OpenAPI document.
+MEANING: dict[int, str] = {
+    400: "The body is not valid JSON or not a readable form.",
+    401: "Not signed in, the session has ended, or the sign-in failed.",
+    403: "Not allowed: admins only, the X-CSRF-Token header does not match the session, or "
+    "the browser has no participant token from POST /api/participant.",
+    404: "No such consultation, contribution, reply or photo, or it is not public.",
+    409: "Not now: the consultation does not take this at present, or the item has changed.",
+    413: "The body or file is larger than allowed.",
+    415: "The file is not an image the server can read.",
+    422: "The request breaks a rule; `detail` and `errors` say what to fix.",
+    429: "Too many attempts; the next one is possible after `Retry-After` seconds.",
+    503: "The server is busy with this kind of work; try again after `Retry-After` seconds.",
+}
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+
+def declare(*refusals: type[DomainError] | int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these refusals (domain errors or status codes) as problem+json."""
+    statuses = {r if isinstance(r, int) else STATUS_OF[r] for r in refusals}
+    return {status: problem_response(status) for status in sorted(statuses)}
+
+
+def problem_response(status: int) -> dict[str, Any]:
+    """The OpenAPI response object of a problem+json answer with `status`."""
+    response: dict[str, Any] = {
+        "description": MEANING[status],
+        "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+    }
+    if status == 429:
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before the next attempt.",
+                "schema": {"type": "integer"},
+            }
+        }
+    return response
+
+
 # (field, pydantic error type) → message key; None as type matches any type for that field.
 VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
     ("text", "missing"): ("text_empty", {}),

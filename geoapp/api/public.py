@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api import idempotency
+from geoapp.api import idempotency, problems
 from geoapp.api.deps import (
     BBoxDep,
     KeysDep,
@@ -17,6 +17,7 @@ from geoapp.api.deps import (
     StoreDep,
 )
 from geoapp.api.idempotency import IdempotencyKeyHeader
+from geoapp.errors import NotAllowedNow
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
 from geoapp.security import form_starts
 from geoapp.security.rate_limits import Action
@@ -62,6 +63,7 @@ def list_contributions(
     "/consultations/{slug}/contributions",
     status_code=status.HTTP_201_CREATED,
     response_model=ContributionPublic,
+    responses=problems.declare(NotAllowedNow),
 )
 def create_contribution(
     slug: str,

@@ -19,7 +19,7 @@ def map_config(settings: SettingsDep) -> MapConfig:
     return MapConfig(
         tile_url=settings.tile_url,
         tile_attribution=settings.tile_attribution,
-        center=settings.map_center,
+        center=list(settings.map_center),
         zoom=settings.map_zoom,
         languages=list(settings.languages),
     )
