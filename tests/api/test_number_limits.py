@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.store.base import ContributionQuery, Status
 from tests.api.test_contributions import assert_problem
 from tests.api.test_contributions import body as pin_body
 from tests.api.test_planner_consultations import payload as consultation_payload
@@ -86,6 +87,11 @@ def test_every_geometry_route_refuses_a_coordinate_that_is_no_finite_float(
         assert "[7.7128, 51.5778]" in problem["detail"], (url, problem)
     assert app_store.get_consultation("spielplatz-2027") is None
     assert app_store.get_consultation("test").perimeter == PERIMETER
+    # Nothing else was stored either: only the pin the routes were given to edit, unchanged.
+    consultation = app_store.get_consultation("test")
+    every_status = ContributionQuery(consultation.id, statuses=tuple(Status))
+    [pin] = app_store.list_contributions(every_status)
+    assert pin.geometry["coordinates"] == INSIDE
 
 
 @pytest.mark.parametrize("bbox", ["nan,51,8,52", "7,51,inf,52", "1" * 400 + ",51,8,52"])
