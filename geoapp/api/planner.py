@@ -12,6 +12,7 @@ from geoapp.api.deps import (
     ClientNetworkDep,
     GatesDep,
     LanguageDep,
+    LimiterDep,
     PhotoStorageDep,
     PlannerDep,
     SettingsDep,
@@ -33,6 +34,7 @@ from geoapp.models import (
     StatusChange,
 )
 from geoapp.security import planner_sessions
+from geoapp.security.rate_limits import Action
 from geoapp.services import moderation, planner_entries, planners, report_map, statistics
 from geoapp.services.planners import SignedIn
 from geoapp.store.base import Status, TargetKind
@@ -56,13 +58,15 @@ def sign_in(
     settings: SettingsDep,
     network: ClientNetworkDep,
     gates: GatesDep,
+    limiter: LimiterDep,
 ) -> PlannerSessionOut:
     """Sign in; sets the session cookie and returns the CSRF token.
 
     Failed tries slow down per username and client network (429 with Retry-After), so
-    failures elsewhere never lock the owner out; 503 while the server checks as many
-    passwords as it may at once.
+    failures elsewhere never lock the owner out; every try counts against the network's
+    sign-in limit; 503 while the server checks as many passwords as it may at once.
     """
+    limiter.check(Action.SIGNIN, None, datetime.now(UTC))
     signed_in = planners.sign_in(
         store,
         body.username,

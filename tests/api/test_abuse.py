@@ -7,25 +7,24 @@ trusted proxy, through X-Forwarded-For.
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.errors import TooManyAttempts
 from geoapp.security.participants import COOKIE_NAME, hash_token
-from geoapp.security.rate_limits import Action, Limiter, limits_from
 from geoapp.store import Store
 from geoapp.store.base import ContributionQuery, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
 from tests.api.test_photos import camera_jpeg, upload
 from tests.factories import (
+    PLANNER_PASSWORD,
     become_participant,
     client_from,
     make_consultation,
     make_contribution,
+    make_planner,
     make_reply,
     sign_in_as,
     with_form_token,
@@ -291,16 +290,19 @@ def test_photo_uploads_are_rate_limited(settings) -> None:
         assert "Retry-After" in refused.headers
 
 
-def test_the_signin_limit_is_there_for_the_signin_throttle(settings, app_store) -> None:
+def test_one_network_is_limited_in_sign_in_attempts_even_with_the_right_password(
+    settings, app_client, app_store
+) -> None:
     settings.rate_signins_per_network = 3
-    limiter = Limiter(app_store, limits_from(settings), "netz")
-    now = datetime.now(UTC)
+    make_planner(app_store)
+    credentials = {"username": "anna", "password": PLANNER_PASSWORD}
     for _ in range(3):
-        limiter.check(Action.SIGNIN, None, now)
-    with pytest.raises(TooManyAttempts) as refused:
-        limiter.check(Action.SIGNIN, None, now)
-    assert 0 < refused.value.retry_after <= settings.rate_window_seconds
-    Limiter(app_store, limits_from(settings), "anderes-netz").check(Action.SIGNIN, None, now)
+        assert app_client.post("/api/planner/session", json=credentials).status_code == 200
+    refused = app_client.post("/api/planner/session", json=credentials)
+    assert_problem(refused, 429)
+    assert 0 < int(refused.headers["Retry-After"]) <= settings.rate_window_seconds
+    elsewhere = client_from(app_client, "198.51.100.20")
+    assert elsewhere.post("/api/planner/session", json=credentials).status_code == 200
 
 
 # a pin a planner restored
