@@ -49,6 +49,15 @@ export async function useLanguage(code) {
   for (const element of document.querySelectorAll('[data-i18n]')) {
     element.textContent = t(element.dataset.i18n);
   }
+  for (const link of document.querySelectorAll('a[data-page]')) {
+    link.href = pageIn(link.dataset.page, code);
+    link.hreflang = code;
+  }
+}
+
+/** A text page that exists in every UI language: German at `/name.html`, others at `/name.<code>.html`. */
+function pageIn(name, code) {
+  return code === 'de' ? `/${name}.html` : `/${name}.${code}.html`;
 }
 
 /** A UTC timestamp as a local date in Heeren (Europe/Berlin), in the UI language. */

@@ -14,7 +14,14 @@ from geoapp.store.base import PlannerRole
 from tests.factories import make_consultation, make_contribution, sign_in_as
 
 STATIC = bundled("static")
-PAGES = ["/", "/planner/", "/datenschutz.html", "/leichte-sprache.html", "/barrierefreiheit.html"]
+PAGES = [
+    "/",
+    "/planner/",
+    "/datenschutz.html",
+    *(f"/datenschutz.{code}.html" for code in ("en", "tr", "ar", "uk", "pl", "ru")),
+    "/leichte-sprache.html",
+    "/barrierefreiheit.html",
+]
 
 
 def directives(response) -> dict[str, list[str]]:
