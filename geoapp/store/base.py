@@ -314,8 +314,8 @@ class Store(Protocol):
     ) -> None:
         """Store a pin and, if given, its send's idempotency record in one transaction.
 
-        Raises IdempotencyKeyTaken (nothing stored) when the participant's key is there already,
-        PhotoTaken when the photo belongs to another pin.
+        Raises IdempotencyKeyTaken (nothing stored) when the participant has an unexpired
+        record under the key already, PhotoTaken when the photo belongs to another pin.
         """
         ...
 
