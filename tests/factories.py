@@ -13,6 +13,7 @@ from geoapp.store.base import (
     Consultation,
     ConsultationStatus,
     Contribution,
+    IdempotencyRecord,
     Moderation,
     Planner,
     PlannerRole,
@@ -87,6 +88,7 @@ def make_contribution(
     created_at: datetime | None = None,
     participant_hash: str | None = None,
     photo_id: str | None = None,
+    idempotency: IdempotencyRecord | None = None,
 ) -> Contribution:
     created = created_at or datetime.now(UTC)
     contribution = Contribution(
@@ -102,7 +104,7 @@ def make_contribution(
         participant_hash=participant_hash,
         photo_id=photo_id,
     )
-    store.add_contribution(contribution)
+    store.add_contribution(contribution, idempotency)
     return contribution
 
 
@@ -113,6 +115,7 @@ def make_reply(
     text: str = "Da stimme ich zu.",
     participant_hash: str | None = None,
     created_at: datetime | None = None,
+    idempotency: IdempotencyRecord | None = None,
 ) -> Reply:
     created = created_at or datetime.now(UTC)
     reply = Reply(
@@ -124,7 +127,7 @@ def make_reply(
         updated_at=created,
         participant_hash=participant_hash,
     )
-    store.add_reply(reply)
+    store.add_reply(reply, idempotency)
     return reply
 
 

@@ -39,6 +39,7 @@ from geoapp.security import form_starts, participants
 from geoapp.security.rate_limits import Action
 from geoapp.services import contributions, my_contributions, replies, reports, supports
 from geoapp.services.reports import HideRule, Reporter
+from geoapp.store.base import IdempotencyKey
 
 router = APIRouter(prefix="/api", tags=["residents"])
 
@@ -167,14 +168,21 @@ def reply(
     Like the pin form, the reply form sends the `form_token` of GET /api/form-start.
     """
 
-    def create() -> ReplyPublic:
+    def create(idempotent: IdempotencyKey | None) -> ReplyPublic:
         now = datetime.now(UTC)
         form_starts.require_human(
             body.form_token, body.website, keys.form_start, settings.form_min_seconds, now
         )
         limiter.check(Action.REPLY, participant, now)
         return replies.create(
-            store, contribution_id, body, participant, language, settings.intake_daily_cap, now
+            store,
+            contribution_id,
+            body,
+            participant,
+            language,
+            settings.intake_daily_cap,
+            now,
+            idempotent,
         )
 
     return idempotency.run_once(

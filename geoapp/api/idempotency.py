@@ -1,9 +1,10 @@
 """Idempotency-Key on creating pins and replies: a retried send gets the first answer back.
 
 The key (chosen by the client, one per send attempt) is stored with the participant's hash,
-a hash of the request and, once it is there, the first response; it expires after a day by
-default. The same key with a different request is refused, so a key cannot be reused by
-mistake for another pin.
+a hash of the request and the first response, in the same transaction as the pin or reply it
+answers: after a crash a key is either answered or free, never half-claimed. It expires after
+a day by default. The same key with a different request is refused, so a key cannot be reused
+by mistake for another pin.
 """
 
 import hashlib
@@ -17,8 +18,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from geoapp.errors import InvalidInput, NotAllowedNow
-from geoapp.store.base import Store
+from geoapp.errors import InvalidInput
+from geoapp.store.base import IdempotencyKey, IdempotencyKeyTaken, Store
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -40,31 +41,31 @@ def run_once(
     key: str | None,
     request: str,
     body: BaseModel,
-    run: Callable[[], BaseModel],
+    run: Callable[[IdempotencyKey | None], BaseModel],
     status_code: int,
     lifetime: timedelta,
 ) -> JSONResponse:
-    """Run `run` once per key; a retry with the same key and request gets its first answer."""
+    """Answer a send once per key: `run` stores its row with the answer under the key given.
+
+    A retry with the same key and request gets the first answer again; a refused send (an
+    exception from `run`) stores nothing, so the resident can fix it and send again.
+    """
     if key is None:
-        return JSONResponse(jsonable_encoder(run()), status_code=status_code)
+        return JSONResponse(jsonable_encoder(run(None)), status_code=status_code)
     if not _KEY.fullmatch(key):
         raise InvalidInput("idempotency_key_invalid", field=HEADER)
     fingerprint = hashlib.sha256(f"{request}\n{body.model_dump_json()}".encode()).hexdigest()
     now = datetime.now(UTC)
-    earlier = store.claim_idempotency_key(participant_hash, key, fingerprint, now, now + lifetime)
-    if earlier is not None:
-        if earlier.request_hash != fingerprint:
-            raise InvalidInput("idempotency_key_reused", field=HEADER)
-        if earlier.status_code is None:
-            raise NotAllowedNow("idempotency_in_progress")
-        return JSONResponse(
-            earlier.response, status_code=earlier.status_code, headers={REPLAYED: "true"}
-        )
-    try:
-        content = jsonable_encoder(run())
-    except Exception:
-        # A refusal is not an answer to keep: the resident fixes the cause and sends again.
-        store.release_idempotency_key(participant_hash, key)
-        raise
-    store.finish_idempotency_key(participant_hash, key, status_code, content)
-    return JSONResponse(content, status_code=status_code)
+    earlier = store.get_idempotency_record(participant_hash, key, now)
+    if earlier is None:
+        fresh = IdempotencyKey(participant_hash, key, fingerprint, status_code, now, now + lifetime)
+        try:
+            return JSONResponse(jsonable_encoder(run(fresh)), status_code=status_code)
+        except IdempotencyKeyTaken as taken:
+            # The same key arrived twice at once; the other send was stored, this one not.
+            earlier = taken.earlier
+    if earlier.key.request_hash != fingerprint:
+        raise InvalidInput("idempotency_key_reused", field=HEADER)
+    return JSONResponse(
+        earlier.response, status_code=earlier.key.status_code, headers={REPLAYED: "true"}
+    )

@@ -22,6 +22,7 @@ from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPu
 from geoapp.security import form_starts
 from geoapp.security.rate_limits import Action
 from geoapp.services import consultations, contributions
+from geoapp.store.base import IdempotencyKey
 
 router = APIRouter(prefix="/api", tags=["residents"])
 
@@ -82,14 +83,14 @@ def create_contribution(
     GET /api/form-start when it opens and sends that token as `form_token`.
     """
 
-    def create() -> ContributionPublic:
+    def create(idempotent: IdempotencyKey | None) -> ContributionPublic:
         now = datetime.now(UTC)
         form_starts.require_human(
             body.form_token, body.website, keys.form_start, settings.form_min_seconds, now
         )
         limiter.check(Action.PIN, participant, now)
         return contributions.create(
-            store, slug, body, language, participant, settings.intake_daily_cap, now
+            store, slug, body, language, participant, settings.intake_daily_cap, now, idempotent
         )
 
     return idempotency.run_once(

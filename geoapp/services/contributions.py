@@ -17,6 +17,7 @@ from geoapp.store.base import (
     Contribution,
     ContributionQuery,
     Geometry,
+    IdempotencyKey,
     Moderation,
     PhotoTaken,
     Status,
@@ -32,10 +33,12 @@ def create(
     participant_hash: str,
     daily_cap: int,
     now: datetime | None = None,
+    idempotency: IdempotencyKey | None = None,
 ) -> ContributionPublic:
     """Store a resident's pin; published at once under post-moderation, else pending.
 
-    At most `daily_cap` pins and replies per consultation and day are taken.
+    At most `daily_cap` pins and replies per consultation and day are taken. With an
+    `idempotency` key the answer is stored with the pin (IdempotencyKeyTaken if it was first).
     """
     now = now or datetime.now(UTC)
     consultation = get_public(store, slug)
@@ -62,11 +65,13 @@ def create(
         created_at=now,
         updated_at=now,
     )
+    public = to_public(contribution, consultation)
+    answer = None if idempotency is None else idempotency.answered(public.model_dump(mode="json"))
     try:
-        store.add_contribution(contribution)
+        store.add_contribution(contribution, answer)
     except PhotoTaken:
         raise InvalidInput("photo_taken", field="photo_id") from None
-    return to_public(contribution, consultation)
+    return public
 
 
 def require_category(consultation: Consultation, category: str) -> None:

@@ -8,7 +8,7 @@ from geoapp.models import ReplyCreate, ReplyPublic
 from geoapp.security import rate_limits
 from geoapp.services.consultations import require_accepting, require_intake
 from geoapp.services.visibility import published_contribution
-from geoapp.store.base import Moderation, Reply, Status, Store
+from geoapp.store.base import IdempotencyKey, Moderation, Reply, Status, Store
 
 
 def create(
@@ -19,10 +19,12 @@ def create(
     language: str,
     daily_cap: int,
     now: datetime | None = None,
+    idempotency: IdempotencyKey | None = None,
 ) -> ReplyPublic:
     """Store a reply; shown at once under post-moderation, after approval under pre.
 
-    Replies count towards the consultation's `daily_cap` like pins.
+    Replies count towards the consultation's `daily_cap` like pins; an `idempotency` key is
+    stored with the reply as with a pin.
     """
     now = now or datetime.now(UTC)
     contribution, consultation = published_contribution(store, contribution_id)
@@ -42,8 +44,10 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    store.add_reply(reply)
-    return to_public(reply)
+    public = to_public(reply)
+    answer = None if idempotency is None else idempotency.answered(public.model_dump(mode="json"))
+    store.add_reply(reply, answer)
+    return public
 
 
 def published(store: Store, contribution_id: str) -> list[ReplyPublic]:

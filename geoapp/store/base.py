@@ -164,12 +164,35 @@ class ReportTally:
 
 
 @dataclass(frozen=True)
-class IdempotentResponse:
-    """The first answer to a request sent with an Idempotency-Key (None while it runs)."""
+class IdempotencyKey:
+    """A send's Idempotency-Key: whose, for which request, with which status it is answered."""
 
+    participant_hash: str
+    key: str
     request_hash: str
-    status_code: int | None
+    status_code: int
+    created_at: datetime
+    expires_at: datetime
+
+    def answered(self, response: Any) -> "IdempotencyRecord":
+        """The record to keep: this key with the first answer (JSON) to its send."""
+        return IdempotencyRecord(self, response)
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """An Idempotency-Key with the first answer to its send, stored with the row it created."""
+
+    key: IdempotencyKey
     response: Any
+
+
+class IdempotencyKeyTaken(Exception):
+    """The participant's Idempotency-Key was stored first by another send; `earlier` is its."""
+
+    def __init__(self, earlier: IdempotencyRecord) -> None:
+        super().__init__(earlier.key.key)
+        self.earlier = earlier
 
 
 @dataclass
@@ -286,7 +309,15 @@ class Store(Protocol):
 
     def list_consultations(self) -> list[Consultation]: ...
 
-    def add_contribution(self, contribution: Contribution) -> None: ...
+    def add_contribution(
+        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+    ) -> None:
+        """Store a pin and, if given, its send's idempotency record in one transaction.
+
+        Raises IdempotencyKeyTaken (nothing stored) when the participant has an unexpired
+        record under the key already, PhotoTaken when the photo belongs to another pin.
+        """
+        ...
 
     def get_contribution(self, contribution_id: str) -> Contribution | None: ...
 
@@ -312,7 +343,9 @@ class Store(Protocol):
         """Which of `contribution_ids` this participant supports."""
         ...
 
-    def add_reply(self, reply: Reply) -> None: ...
+    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
+        """Store a reply and, if given, its idempotency record in one transaction (as pins)."""
+        ...
 
     def get_reply(self, reply_id: str) -> Reply | None: ...
 
@@ -469,29 +502,13 @@ class Store(Protocol):
         """
         ...
 
-    def claim_idempotency_key(
-        self,
-        participant_hash: str,
-        key: str,
-        request_hash: str,
-        now: datetime,
-        expires_at: datetime,
-    ) -> IdempotentResponse | None:
-        """Claim `key` for this participant's request; None when claimed now.
+    def get_idempotency_record(
+        self, participant_hash: str, key: str, now: datetime
+    ) -> IdempotencyRecord | None:
+        """The participant's record under `key`, unless it had expired by `now`.
 
-        When the key was claimed before (and has not expired), its record comes back instead:
-        the first response, or no response while the first request is still running.
+        Expired records are removed whenever a new one is stored.
         """
-        ...
-
-    def finish_idempotency_key(
-        self, participant_hash: str, key: str, status_code: int, response: Any
-    ) -> None:
-        """Keep the first response to a claimed key, to answer retries with it."""
-        ...
-
-    def release_idempotency_key(self, participant_hash: str, key: str) -> None:
-        """Give a claimed key up (its request was refused), so that a retry runs afresh."""
         ...
 
     def knows_participant(self, participant_hash: str) -> bool:

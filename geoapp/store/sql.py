@@ -35,7 +35,9 @@ from geoapp.store.base import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
-    IdempotentResponse,
+    IdempotencyKey,
+    IdempotencyKeyTaken,
+    IdempotencyRecord,
     Moderation,
     ModerationQuery,
     Photo,
@@ -146,15 +148,28 @@ class SqlStore:
 
     # contributions
 
-    def add_contribution(self, contribution: Contribution) -> None:
+    def add_contribution(
+        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+    ) -> None:
         try:
             with self._write() as conn:
+                _keep_answer(conn, idempotency)
                 conn.execute(insert(contributions).values(**_contribution_values(contribution)))
         except IntegrityError:
+            self._refuse_taken_key(idempotency)
             # Two pins sent at once with the same photo: the unique index lets one through.
             if contribution.photo_id and self.contribution_of_photo(contribution.photo_id):
                 raise PhotoTaken(contribution.photo_id) from None
             raise
+
+    def _refuse_taken_key(self, idempotency: IdempotencyRecord | None) -> None:
+        """After a failed insert: IdempotencyKeyTaken if another send stored the key first."""
+        if idempotency is None:
+            return
+        key = idempotency.key
+        earlier = self.get_idempotency_record(key.participant_hash, key.key, key.created_at)
+        if earlier is not None:
+            raise IdempotencyKeyTaken(earlier)
 
     def get_contribution(self, contribution_id: str) -> Contribution | None:
         with self._read() as conn:
@@ -236,9 +251,14 @@ class SqlStore:
 
     # replies
 
-    def add_reply(self, reply: Reply) -> None:
-        with self._write() as conn:
-            conn.execute(insert(replies).values(**_values(reply)))
+    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
+        try:
+            with self._write() as conn:
+                _keep_answer(conn, idempotency)
+                conn.execute(insert(replies).values(**_values(reply)))
+        except IntegrityError:
+            self._refuse_taken_key(idempotency)
+            raise
 
     def get_reply(self, reply_id: str) -> Reply | None:
         return self._first(select(replies).where(replies.c.id == reply_id), _reply)
@@ -627,57 +647,14 @@ class SqlStore:
             with self._write() as conn:
                 return _hit(conn, key, window_start, expires_at)
 
-    def claim_idempotency_key(
-        self,
-        participant_hash: str,
-        key: str,
-        request_hash: str,
-        now: datetime,
-        expires_at: datetime,
-    ) -> IdempotentResponse | None:
+    def get_idempotency_record(
+        self, participant_hash: str, key: str, now: datetime
+    ) -> IdempotencyRecord | None:
         k = idempotency_keys.c
-        row = (k.participant_hash == participant_hash) & (k.key == key)
-        try:
-            with self._write() as conn:
-                conn.execute(delete(idempotency_keys).where(k.expires_at <= now))
-                conn.execute(
-                    insert(idempotency_keys).values(
-                        participant_hash=participant_hash,
-                        key=key,
-                        request_hash=request_hash,
-                        created_at=now,
-                        expires_at=expires_at,
-                    )
-                )
-                return None
-        except IntegrityError:
-            with self._read() as conn:
-                found = conn.execute(
-                    select(k.request_hash, k.status_code, k.response).where(row)
-                ).first()
-            if found is None:  # released in between: the caller may simply try again
-                return self.claim_idempotency_key(
-                    participant_hash, key, request_hash, now, expires_at
-                )
-            return IdempotentResponse(found.request_hash, found.status_code, found.response)
-
-    def finish_idempotency_key(
-        self, participant_hash: str, key: str, status_code: int, response: Any
-    ) -> None:
-        k = idempotency_keys.c
-        with self._write() as conn:
-            conn.execute(
-                update(idempotency_keys)
-                .where(k.participant_hash == participant_hash, k.key == key)
-                .values(status_code=status_code, response=response)
-            )
-
-    def release_idempotency_key(self, participant_hash: str, key: str) -> None:
-        k = idempotency_keys.c
-        with self._write() as conn:
-            conn.execute(
-                delete(idempotency_keys).where(k.participant_hash == participant_hash, k.key == key)
-            )
+        stmt = select(idempotency_keys).where(
+            k.participant_hash == participant_hash, k.key == key, k.expires_at > now
+        )
+        return self._first(stmt, _idempotency_record)
 
     def knows_participant(self, participant_hash: str) -> bool:
         tables = (contributions, replies, supports, reports, photos)
@@ -797,6 +774,24 @@ def _hit(conn: Connection, key: str, window_start: datetime, expires_at: datetim
             )
         )
     return int(conn.execute(select(r.count).where(row)).scalar_one())
+
+
+def _keep_answer(conn: Connection, record: IdempotencyRecord | None) -> None:
+    """Store a send's idempotency record, removing expired ones first.
+
+    It goes in before the row it answers, so a second send with the key fails at once.
+    """
+    if record is None:
+        return
+    k = idempotency_keys.c
+    conn.execute(delete(idempotency_keys).where(k.expires_at <= record.key.created_at))
+    conn.execute(insert(idempotency_keys).values(**asdict(record.key), response=record.response))
+
+
+def _idempotency_record(row: Row[Any]) -> IdempotencyRecord:
+    fields = dict(row._mapping)
+    response = fields.pop("response")
+    return IdempotencyRecord(IdempotencyKey(**fields), response)
 
 
 def _tally_columns(kind: TargetKind, target_id: Any) -> tuple[Any, Any]:

@@ -7,6 +7,7 @@ trusted proxy, through X-Forwarded-For.
 import secrets
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -460,6 +461,22 @@ def test_a_retried_reply_returns_the_first_answer(app_client, app_store) -> None
     answers = [app_client.post(path, json=payload, headers=key) for _ in range(3)]
     assert {a.json()["id"] for a in answers} == {answers[0].json()["id"]}
     assert len(app_store.list_replies(pin.id, list(Status))) == 1
+
+
+def test_the_same_send_arriving_twice_at_once_stores_one_pin(app_client, app_store) -> None:
+    # A double click or a proxy's retry: copies of one send, all in flight together.
+    consultation = make_consultation(app_store)
+    payload = with_form_token(app_client, body())
+    key = {"Idempotency-Key": "double-click-1"}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(
+            pool.map(lambda _: app_client.post(pin_path(), json=payload, headers=key), range(6))
+        )
+    assert [a.status_code for a in answers] == [201] * 6
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert sum(a.headers.get("Idempotent-Replayed") != "true" for a in answers) == 1
+    every = ContributionQuery(consultation_id=consultation.id, statuses=list(Status))
+    assert app_store.count_contributions(every) == 1
 
 
 def test_a_refused_send_does_not_keep_its_key(app_client, app_store) -> None:

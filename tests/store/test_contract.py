@@ -14,7 +14,9 @@ from geoapp.store.base import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
-    IdempotentResponse,
+    IdempotencyKey,
+    IdempotencyKeyTaken,
+    IdempotencyRecord,
     Moderation,
     ModerationQuery,
     Photo,
@@ -656,24 +658,132 @@ def test_concurrent_rate_counter_hits_all_count(store: Store, store_url: str) ->
     assert sorted(counts) == list(range(1, 41))
 
 
-def test_idempotency_key_is_claimed_once_and_keeps_the_first_response(store: Store) -> None:
-    now = datetime.now(UTC)
-    later = now + timedelta(hours=24)
-    assert store.claim_idempotency_key("p" * 64, "k1", "h1", now, later) is None
-    running = store.claim_idempotency_key("p" * 64, "k1", "h1", now, later)
-    assert running == IdempotentResponse("h1", None, None)
-    store.finish_idempotency_key("p" * 64, "k1", 201, {"id": "abc"})
-    done = store.claim_idempotency_key("p" * 64, "k1", "h2", now, later)
-    assert done == IdempotentResponse("h1", 201, {"id": "abc"})
-    # Keys belong to a participant; another one may use the same key for its own request.
-    assert store.claim_idempotency_key("q" * 64, "k1", "h3", now, later) is None
-    store.release_idempotency_key("q" * 64, "k1")
-    assert store.claim_idempotency_key("q" * 64, "k1", "h4", now, later) is None
-    # Expired keys are removed when the next key is claimed.
-    after = later + timedelta(seconds=1)
-    assert (
-        store.claim_idempotency_key("p" * 64, "k1", "h5", after, after + timedelta(hours=1)) is None
+RESIDENT = "p" * 64
+
+
+def _answer(
+    key: str,
+    response: dict[str, str],
+    participant_hash: str = RESIDENT,
+    now: datetime | None = None,
+    lifetime: timedelta = timedelta(hours=24),
+) -> IdempotencyRecord:
+    """The record a send with `key` keeps: its request hash, status 201 and first answer."""
+    now = now or datetime.now(UTC)
+    sent = IdempotencyKey(participant_hash, key, "h-" + key, 201, now, now + lifetime)
+    return sent.answered(response)
+
+
+def _texts(store: Store, consultation_id: str) -> list[str]:
+    every = ContributionQuery(consultation_id=consultation_id, statuses=list(Status))
+    return sorted(c.text for c in store.list_contributions(every))
+
+
+def test_a_pin_and_its_idempotency_record_are_stored_together_or_not_at_all(
+    store: Store,
+) -> None:
+    consultation = make_consultation(store)
+    photo = Photo(str(uuid.uuid4()), RESIDENT, 800, 600, datetime.now(UTC))
+    store.add_photo(photo)
+    answer = _answer("k1", {"text": "Mit Foto"})
+    pin = make_contribution(
+        store,
+        consultation,
+        text="Mit Foto",
+        photo_id=photo.id,
+        participant_hash=RESIDENT,
+        idempotency=answer,
     )
+    assert store.get_contribution(pin.id) == pin
+    assert store.get_idempotency_record(RESIDENT, "k1", datetime.now(UTC)) == answer
+    # The pin is refused (its photo belongs to another), so its key is not kept either.
+    with pytest.raises(PhotoTaken):
+        make_contribution(
+            store,
+            consultation,
+            text="Anderer",
+            photo_id=photo.id,
+            idempotency=_answer("k2", {"text": "Anderer"}),
+        )
+    assert store.get_idempotency_record(RESIDENT, "k2", datetime.now(UTC)) is None
+    assert _texts(store, consultation.id) == ["Mit Foto"]
+
+
+def test_a_participants_key_stores_one_pin_and_hands_back_the_first_record(
+    store: Store,
+) -> None:
+    consultation = make_consultation(store)
+    photo = Photo(str(uuid.uuid4()), RESIDENT, 800, 600, datetime.now(UTC))
+    store.add_photo(photo)
+    first = _answer("k1", {"text": "Erster"})
+    make_contribution(store, consultation, text="Erster", photo_id=photo.id, idempotency=first)
+    # The same send again, photo and all: the key, not the photo, is what refuses it.
+    with pytest.raises(IdempotencyKeyTaken) as taken:
+        make_contribution(
+            store,
+            consultation,
+            text="Zweiter",
+            photo_id=photo.id,
+            idempotency=_answer("k1", {"text": "Zweiter"}),
+        )
+    assert taken.value.earlier == first
+    assert _texts(store, consultation.id) == ["Erster"]
+    # Keys belong to a participant: another one's same key is its own.
+    theirs = _answer("k1", {"text": "Dritter"}, participant_hash="q" * 64)
+    make_contribution(store, consultation, text="Dritter", idempotency=theirs)
+    assert _texts(store, consultation.id) == ["Dritter", "Erster"]
+    assert store.get_idempotency_record("q" * 64, "k1", datetime.now(UTC)) == theirs
+
+
+def test_a_reply_and_its_idempotency_record_are_stored_together_once(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    first = _answer("r1", {"text": "Da stimme ich zu."})
+    reply = make_reply(store, pin, idempotency=first)
+    assert store.get_reply(reply.id) == reply
+    assert store.get_idempotency_record(RESIDENT, "r1", datetime.now(UTC)) == first
+    with pytest.raises(IdempotencyKeyTaken) as taken:
+        make_reply(store, pin, text="Noch einmal", idempotency=_answer("r1", {"text": "x"}))
+    assert taken.value.earlier == first
+    assert [r.text for r in store.list_replies(pin.id, list(Status))] == ["Da stimme ich zu."]
+
+
+def test_idempotency_records_expire_and_their_key_is_free_again(store: Store) -> None:
+    consultation = make_consultation(store)
+    sent = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    first = _answer("k1", {"text": "Erster"}, now=sent, lifetime=timedelta(hours=1))
+    make_contribution(store, consultation, text="Erster", idempotency=first)
+    assert store.get_idempotency_record(RESIDENT, "k1", sent + timedelta(minutes=59)) == first
+    assert store.get_idempotency_record(RESIDENT, "k1", sent + timedelta(hours=1)) is None
+    # A send with the key after that runs afresh; the expired record makes way for its own.
+    later = _answer("k1", {"text": "Später"}, now=sent + timedelta(hours=2))
+    make_contribution(store, consultation, text="Später", idempotency=later)
+    assert store.get_idempotency_record(RESIDENT, "k1", sent + timedelta(hours=2)) == later
+    assert _texts(store, consultation.id) == ["Erster", "Später"]
+
+
+def test_concurrent_sends_with_one_key_store_one_pin(store: Store, store_url: str) -> None:
+    consultation = make_consultation(store)
+    workers = [open_store(store_url) for _ in range(4)]
+
+    def send(attempt: int) -> IdempotencyRecord:
+        """One copy of the send; the record it stored or the one stored before it."""
+        text = f"Versuch {attempt}"
+        answer = _answer("k1", {"text": text})
+        try:
+            make_contribution(workers[attempt % 4], consultation, text=text, idempotency=answer)
+        except IdempotencyKeyTaken as taken:
+            return taken.earlier
+        return answer
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            records = list(pool.map(send, range(16)))
+    finally:
+        for worker in workers:
+            worker.close()
+    texts = _texts(store, consultation.id)
+    assert len(texts) == 1
+    assert {r.response["text"] for r in records} == set(texts)
 
 
 def test_pause_is_stored_with_its_audit_event_and_survives_edits(store: Store) -> None:
