@@ -25,6 +25,7 @@ test-deps: install  ## what the tests need: Python test tools and Debian's Chrom
 
 test: test-deps  ## install what the tests need, then lint and run every test
 	$(BIN)/ruff check geoapp tests bench
+	node --test --test-reporter=spec tests/js/
 	$(BIN)/python -m pytest
 
 screenshot: test-deps  ## refresh docs/screenshot.png from the browser test

@@ -1,6 +1,6 @@
 // The only module that talks HTTP: JSON in and out, problem+json turned into ProblemError.
 
-import { language } from './i18n.js';
+import { language, t } from './i18n.js';
 
 export class ProblemError extends Error {
   constructor(problem, status) {
@@ -10,6 +10,15 @@ export class ProblemError extends Error {
     // Field-level messages, keyed by field name, for showing next to the inputs.
     this.fields = Object.fromEntries((problem.errors || []).map((e) => [e.field, e.message]));
   }
+}
+
+/**
+ * The words for a failed request: the server's detail, or the catalog's `offlineKey` text when
+ * the network is down. Anything but a refusal is a bug in the page and is thrown on.
+ */
+export function refusalText(error, offlineKey = 'error_offline') {
+  if (!(error instanceof ProblemError)) throw error;
+  return error.problem.offline ? t(offlineKey) : error.message;
 }
 
 let csrfToken = null;
@@ -41,9 +50,24 @@ async function obtainParticipant() {
 const needsParticipant = (method, path) => method !== 'GET' && path.startsWith('/api/') && !path.startsWith('/api/planner') && path !== '/api/participant';
 
 /** A fresh Idempotency-Key: one per send attempt, reused when the same send is retried. */
-export function newIdempotencyKey() {
+function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The sends of one form: sending the same body again (after a refusal or a lost connection)
+ * reuses its Idempotency-Key, so the server keeps it once; a changed body is a new send.
+ */
+export function formSends() {
+  let attempt = null;
+  return async (path, body) => {
+    const json = JSON.stringify(body);
+    if (!attempt || attempt.json !== json) attempt = { key: newIdempotencyKey(), json };
+    const answer = await postJSON(path, body, { idempotencyKey: attempt.key });
+    attempt = null;
+    return answer;
+  };
 }
 
 /** The signed form-start time for a pin or reply form, asked for when the form opens. */

@@ -1,6 +1,6 @@
 // The contribution form: place a pin, pick a category, write, consent, send.
 
-import { ProblemError, formStart, newIdempotencyKey, postForm, postJSON } from './api.js';
+import { formSends, formStart, postForm, refusalText } from './api.js';
 import { announce, el } from './dom.js';
 import { t } from './i18n.js';
 import * as mapView from './map.js';
@@ -13,8 +13,8 @@ let form;
 let consultation = null;
 let photoId = null;
 let formToken = Promise.resolve(null);
-// The send being tried: a retry of the same data reuses its Idempotency-Key.
-let attempt = null;
+// Sends of the open form: a retry of the same data reuses its Idempotency-Key.
+let send = formSends();
 let onSent = () => {};
 
 const $ = (id) => document.getElementById(id);
@@ -47,7 +47,7 @@ function updateCount() {
 export function openForm(current) {
   consultation = current;
   formToken = formStart().catch(() => null);
-  attempt = null;
+  send = formSends();
   clearErrors();
   const select = form.elements.category;
   select.replaceChildren(
@@ -132,22 +132,18 @@ async function submit(event) {
   try {
     const token = await currentFormToken();
     if (token) data.form_token = token;
-    const json = JSON.stringify(data);
-    if (!attempt || attempt.json !== json) attempt = { key: newIdempotencyKey(), json };
-    const path = `/api/consultations/${encodeURIComponent(consultation.slug)}/contributions`;
-    const created = await postJSON(path, data, { idempotencyKey: attempt.key });
-    attempt = null;
+    const created = await send(`/api/consultations/${encodeURIComponent(consultation.slug)}/contributions`, data);
     closeForm({ reset: true });
     onSent(created);
   } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
+    const message = refusalText(error);
     const fieldMessages = Object.entries(error.fields).filter(([field]) => FIELDS.includes(field));
     for (const [field, message] of fieldMessages) showError(field, message);
     if (!fieldMessages.length) {
-      $('form-error').textContent = error.problem.offline ? t('error_offline') : error.message;
+      $('form-error').textContent = message;
       $('form-error').hidden = false;
     }
-    announce(error.problem.offline ? t('error_offline') : error.message);
+    announce(message);
     focusFirstError();
   } finally {
     button.disabled = false;
@@ -187,9 +183,9 @@ async function uploadPhoto() {
     $('photo-preview').hidden = false;
     $('photo-status').textContent = t('photo_ready');
   } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
+    const message = refusalText(error);
     $('photo-status').textContent = '';
-    showError('photo_id', error.problem.offline ? t('error_offline') : error.message);
+    showError('photo_id', message);
     $('field-photo').value = '';
   }
   announce($('photo-status').textContent || $('error-photo_id').textContent);

@@ -1,16 +1,11 @@
 // What happens inside an open pin: its photo, supporting it, replies, and reporting it.
 
-import { ProblemError, deleteJSON, formStart, getJSON, newIdempotencyKey, postJSON } from './api.js';
+import { deleteJSON, formSends, formStart, getJSON, postJSON, refusalText } from './api.js';
 import { announce, el } from './dom.js';
 import { formatDate, t } from './i18n.js';
 
 const REASONS = ['insult', 'personal_data', 'spam', 'other'];
 let uid = 0;
-
-function problemText(error) {
-  if (!(error instanceof ProblemError)) throw error;
-  return error.problem.offline ? t('error_offline') : error.message;
-}
 
 function photoBlock(photo) {
   const image = el('img', { src: photo.thumbnail_url, alt: photo.alt || t('photo_no_alt'), className: 'pin-photo', loading: 'lazy' });
@@ -36,7 +31,7 @@ function supportButton(detail, onCount) {
       onCount(state.support_count);
       announce(state.supported_by_me ? t('support_counted') : t('support_taken_back'));
     } catch (error) {
-      announce(problemText(error));
+      announce(refusalText(error));
     } finally {
       button.disabled = false;
     }
@@ -64,7 +59,7 @@ function replyForm(detail, list, refresh) {
     trap.box,
     el('button', { type: 'submit', className: 'button' }, t('reply_send')));
   let formToken = Promise.resolve(null);
-  let attempt = null;
+  const send = formSends();
   // Folded until wanted, so the open pin stays small enough to fit the map.
   const toggle = el('button', { type: 'button', className: 'button', 'aria-expanded': 'false', 'aria-controls': id }, t('reply_write'));
   toggle.addEventListener('click', () => {
@@ -90,18 +85,14 @@ function replyForm(detail, list, refresh) {
       let token = await formToken;
       if (!token) token = await (formToken = formStart());
       body.form_token = token;
-      const json = JSON.stringify(body);
-      if (!attempt || attempt.json !== json) attempt = { key: newIdempotencyKey(), json };
-      const path = `/api/contributions/${encodeURIComponent(detail.id)}/replies`;
-      const reply = await postJSON(path, body, { idempotencyKey: attempt.key });
-      attempt = null;
+      const reply = await send(`/api/contributions/${encodeURIComponent(detail.id)}/replies`, body);
       list.append(replyItem(reply));
       form.reset();
       form.hidden = true;
       toggle.setAttribute('aria-expanded', 'false');
       message.textContent = reply.status === 'published' ? t('reply_published') : t('reply_pending');
     } catch (error) {
-      message.textContent = problemText(error);
+      message.textContent = refusalText(error);
     }
     announce(message.textContent);
     refresh();
@@ -146,7 +137,7 @@ function reportToggle(path, label) {
       toggle.hidden = true;
       message.textContent = t('report_thanks');
     } catch (error) {
-      message.textContent = problemText(error);
+      message.textContent = refusalText(error);
     }
     announce(message.textContent);
   });
@@ -162,7 +153,7 @@ export async function fillDetail(slot, id, consultation, onCount, refresh) {
   try {
     detail = await getJSON(`/api/contributions/${encodeURIComponent(id)}`);
   } catch (error) {
-    slot.replaceChildren(el('p', { className: 'form-message' }, problemText(error)));
+    slot.replaceChildren(el('p', { className: 'form-message' }, refusalText(error)));
     refresh();
     return;
   }

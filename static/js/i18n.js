@@ -1,4 +1,5 @@
-// UI text: every string comes from static/i18n/<lang>.json; German is the source and fallback.
+// UI text, dates and labels: every string comes from static/i18n/<lang>.json (German is the
+// source and fallback); every date is shown and read in Heeren's time zone.
 
 import { el } from './dom.js';
 
@@ -8,6 +9,8 @@ const ENDONYMS = {
   de: 'Deutsch', en: 'English', tr: 'Türkçe', ar: 'العربية', uk: 'Українська', pl: 'Polski', ru: 'Русский',
 };
 const STORAGE_KEY = 'geoapp.language';
+/** Heeren's time zone: every date the UI shows or reads is local time there. */
+const ZONE = 'Europe/Berlin';
 let current = 'de';
 let catalog = {};
 let fallback = {};
@@ -37,11 +40,16 @@ export function initialLanguage(offered) {
   return 'de';
 }
 
-/** Load `code`, set lang/dir on the page and fill every element marked with data-i18n. */
-export async function useLanguage(code) {
+/** Make `code` the language of every text and date, loading its catalog (German is the fallback). */
+export async function loadLanguage(code) {
   if (!Object.keys(fallback).length) fallback = await load('de');
   catalog = code === 'de' ? fallback : await load(code);
   current = code;
+}
+
+/** Load `code`, set lang/dir on the page and fill every element marked with data-i18n. */
+export async function useLanguage(code) {
+  await loadLanguage(code);
   localStorage.setItem(STORAGE_KEY, code);
   document.documentElement.lang = code;
   document.documentElement.dir = RTL.has(code) ? 'rtl' : 'ltr';
@@ -60,9 +68,48 @@ function pageIn(name, code) {
   return code === 'de' ? `/${name}.html` : `/${name}.${code}.html`;
 }
 
+/** The catalog text for `key`, or `fallbackText` when no catalog has one (a code we do not know). */
+function known(key, fallbackText) {
+  const text = t(key);
+  return text === key ? fallbackText : text;
+}
+
+/**
+ * The words for a code the server sends (`kind` status, source, reason, response, action,
+ * audit_field; catalog keys `planner_<kind>_<code>`); the code itself when no catalog knows it.
+ */
+export function codeLabel(kind, code) {
+  return known(`planner_${kind}_${code}`, String(code));
+}
+
+/** A text given per language, in the page's language when there, else German. */
+export function localText(texts) {
+  return (texts && (texts[current] || texts.de)) || '';
+}
+
 /** A UTC timestamp as a local date in Heeren (Europe/Berlin), in the UI language. */
 export function formatDate(iso) {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: ZONE }).format(new Date(iso));
+}
+
+/** Date and time in Heeren, where the order within a day matters (the audit trail). */
+export function formatMoment(iso) {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(new Date(iso));
+}
+
+/** A UTC time as the value of a datetime-local input, in Heeren's time zone. */
+export function toLocalInput(iso) {
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  }).format(new Date(iso));
+  return parts.replace(' ', 'T');
+}
+
+/** A datetime-local value, read as Heeren's time, as an ISO UTC time. */
+export function fromLocalInput(value) {
+  const asUtc = new Date(`${value}:00Z`);
+  const shown = new Date(`${toLocalInput(asUtc.toISOString())}:00Z`);
+  return new Date(asUtc.getTime() - (shown.getTime() - asUtc.getTime())).toISOString();
 }
 
 /** A place's name: German as on the street signs, translated only on the English page. */

@@ -1,13 +1,14 @@
-// The only module that talks to Leaflet (window.L). Others call these functions and listen to
-// app events; content for popups and tooltips arrives as DOM elements, never as HTML strings.
+// The resident map, built on the shared base map (basemap.js); the resident page's other modules
+// never touch Leaflet (window.L): they call these functions and listen to app events; content for popups and tooltips arrives as DOM elements, never as HTML strings.
 
+import { baseMap, outline, prefersCalm, showReference as showReferenceOn } from './basemap.js';
 import { el } from './dom.js';
 
 const L = window.L;
 let map;
 let pins;
 let zoomControl;
-let perimeterLayer;
+let perimeter;
 let draftMarker = null;
 let placing = null;
 let returnFocusTo = null;
@@ -20,12 +21,8 @@ let texts = {
 
 /** Create the map in `container` with the server's tile settings. */
 export function createMap(container, config) {
-  // People who asked their system for less motion get a map that jumps instead of gliding.
-  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  map = L.map(container, {
-    zoomControl: false, keyboard: true, zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm,
-  }).setView(config.center, config.zoom);
-  L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
+  const calm = prefersCalm();
+  map = baseMap(container, config, { zoomControl: false, keyboard: true });
   pins = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 40,
@@ -33,6 +30,7 @@ export function createMap(container, config) {
     iconCreateFunction: clusterIcon,
   });
   map.addLayer(pins);
+  perimeter = outline(map, { color: '#0b57d0', weight: 3, fillColor: '#0b57d0', fillOpacity: 0.06 }, 20);
   map.on('click', (event) => {
     if (placing) placeDraft(event.latlng);
   });
@@ -131,25 +129,12 @@ function keepTopInView(leafletPopup) {
 
 /** District outline and named places: they orient people when no base map loads. */
 export function showReference(district, places, placeName) {
-  L.geoJSON(district, {
-    interactive: false,
-    style: { color: '#555', weight: 2, dashArray: '6 6', fill: false },
-  }).addTo(map);
-  L.geoJSON(places, {
-    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-      radius: 5, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false,
-    }).bindTooltip(el('span', {}, placeName(feature)), { permanent: true, direction: 'right', className: 'place-label' }),
-  }).addTo(map);
+  showReferenceOn(map, district, places, placeName);
 }
 
 /** Outline the consultation's perimeter and bring it into view. */
 export function showPerimeter(geometry) {
-  if (perimeterLayer) perimeterLayer.remove();
-  perimeterLayer = L.geoJSON(geometry, {
-    interactive: false,
-    style: { color: '#0b57d0', weight: 3, fillColor: '#0b57d0', fillOpacity: 0.06 },
-  }).addTo(map);
-  map.fitBounds(perimeterLayer.getBounds(), { padding: [20, 20] });
+  perimeter.show(geometry);
 }
 
 function icon(style, extraClass = '') {

@@ -2,7 +2,7 @@
 
 import { getJSON } from './api.js';
 import { el } from './dom.js';
-import { formatDate, t } from './i18n.js';
+import { codeLabel, formatDate, t } from './i18n.js';
 import { category } from './pins.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,9 +11,7 @@ const STATUS_KEYS = { pending: 'status_pending', published: 'status_published', 
 function reason(code) {
   // Reasons are codes (the planners' list, or "reported" for the automatic hide): say them in words.
   if (code === 'reported') return t('reason_reported');
-  const key = `planner_reason_${code}`;
-  const words = t(key);
-  return words === key ? code : words;
+  return codeLabel('reason', code);
 }
 
 function entry(item, kind) {

@@ -5,9 +5,9 @@ import { getJSON } from './api.js';
 import { announce, el } from './dom.js';
 import { placeLabel, t } from './i18n.js';
 import * as mapView from './map.js';
+import { describeSpot } from './spot.js';
 
 const $ = (id) => document.getElementById(id);
-const COMPASS = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest'];
 let choices = [];
 let place = { geometry: null, withoutLocation: false };
 let onChange = () => {};
@@ -15,15 +15,6 @@ let onChange = () => {};
 function setStatus(message) {
   $('location-status').textContent = message;
   announce(message);
-}
-
-async function describeSpot(lon, lat) {
-  const near = await getJSON(`/api/reference/nearest?lon=${lon}&lat=${lat}`).catch(() => null);
-  if (!near) return t('location_set');
-  const name = placeLabel(near);
-  if (near.distance_m < 30) return t('location_at', { place: name });
-  const direction = t(`dir_${COMPASS[Math.round(near.bearing / 45) % 8]}`);
-  return t('location_near', { distance: Math.round(near.distance_m / 10) * 10, direction, place: name });
 }
 
 function set(geometry, withoutLocation = false) {

@@ -2,7 +2,7 @@
 
 import { getJSON } from '../api.js';
 import { announce, el } from '../dom.js';
-import { startLanguages, t } from '../i18n.js';
+import { localText, startLanguages, t } from '../i18n.js';
 import * as consultationView from './consultations.js';
 import * as entries from './imports.js';
 import * as exportsView from './exports.js';
@@ -10,7 +10,7 @@ import * as plannerMap from './plannermap.js';
 import * as queue from './queue.js';
 import { SESSION_ENDED, reportFailure, showError } from './feedback.js';
 import { currentSession, forgetSession, setupSignIn, signOut, signOutEverywhere } from './session.js';
-import { localText, state } from './state.js';
+import { state } from './state.js';
 import * as statistics from './statistics.js';
 
 const $ = (id) => document.getElementById(id);

@@ -2,32 +2,16 @@
 
 import { getJSON, patchJSON, postJSON, putForm } from '../api.js';
 import { announce, el } from '../dom.js';
-import { t } from '../i18n.js';
+import { fromLocalInput, t, toLocalInput } from '../i18n.js';
 import { busy, clearError, problemText, showError } from './feedback.js';
 import { perimeterDrawer, setDrawTexts } from './plannermap.js';
 import { consultationPath, state } from './state.js';
 
 const $ = (id) => document.getElementById(id);
-const ZONE = 'Europe/Berlin';
 let drawer = null;
 let drawn = null;
 let creating = false;
 let onChanged = () => {};
-
-/** A UTC time as the value of a datetime-local input, in Heeren's time zone. */
-function toLocalInput(iso) {
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  }).format(new Date(iso));
-  return parts.replace(' ', 'T');
-}
-
-/** A datetime-local value, read as Heeren's time, as an ISO UTC time. */
-function fromLocalInput(value) {
-  const asUtc = new Date(`${value}:00Z`);
-  const shown = new Date(`${toLocalInput(asUtc.toISOString())}:00Z`);
-  return new Date(asUtc.getTime() - (shown.getTime() - asUtc.getTime())).toISOString();
-}
 
 function categoryRow(category, index) {
   const id = (name) => `cat-${index}-${name}`;

@@ -1,5 +1,6 @@
 // Telling the planner what happened: refusals next to the form, successes to the live region.
 
+import { ProblemError, refusalText } from '../api.js';
 import { announce } from '../dom.js';
 import { t } from '../i18n.js';
 
@@ -7,7 +8,7 @@ export const SESSION_ENDED = 'planner:session-ended';
 
 /** The words of a refusal: the server's detail, or that the network is down. */
 export function problemText(error) {
-  if (error?.problem?.offline) return t('planner_offline');
+  if (error instanceof ProblemError) return refusalText(error, 'planner_offline');
   return error?.message || t('planner_failed');
 }
 

@@ -1,5 +1,8 @@
 // The planner pages' only Leaflet module: the queue's small map, the entry map and perimeter
-// drawing (leaflet-draw). Texts arrive as strings or DOM elements, never as HTML strings.
+// drawing (leaflet-draw), each on the shared base map. Texts arrive as strings or DOM elements,
+// never as HTML strings.
+
+import { baseMap, fit, outline } from '../basemap.js';
 
 const L = window.L;
 let config = null;
@@ -9,14 +12,6 @@ export function configure(mapConfig) {
   config = mapConfig;
 }
 
-function baseMap(container) {
-  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  const map = L.map(container, { zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm })
-    .setView(config.center, config.zoom);
-  L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
-  return map;
-}
-
 function dot(color) {
   const badge = document.createElement('div');
   badge.className = 'planner-dot';
@@ -24,26 +19,16 @@ function dot(color) {
   return L.divIcon({ html: badge, className: 'planner-dot-icon', iconSize: [22, 22] });
 }
 
-const outlineStyle = { color: '#0b57d0', weight: 2, fill: false, interactive: false };
-
-/** Zoom to `layer`; the map measures itself first, as it may have been made while hidden. */
-function fit(map, layer) {
-  map.invalidateSize();
-  map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-}
+const outlineStyle = { color: '#0b57d0', weight: 2, fill: false };
 
 /** A small map that shows pins and the perimeter, and can centre on one pin. */
 export function pinMap(container) {
-  const map = baseMap(container);
-  let outline = null;
+  const map = baseMap(container, config);
+  const perimeter = outline(map, outlineStyle, 10);
   const layer = L.layerGroup().addTo(map);
   const markers = new Map();
   return {
-    showPerimeter(geometry) {
-      if (outline) outline.remove();
-      outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
-      if (outline) fit(map, outline);
-    },
+    showPerimeter: perimeter.show,
     showPins(pins) {
       layer.clearLayers();
       markers.clear();
@@ -69,9 +54,9 @@ export function pinMap(container) {
 
 /** A map where a click sets one point; `onPick` gets [lon, lat]. */
 export function pointPicker(container, onPick) {
-  const map = baseMap(container);
+  const map = baseMap(container, config);
+  const perimeter = outline(map, outlineStyle, 10);
   let marker = null;
-  let outline = null;
   const place = (lon, lat) => {
     if (marker) marker.setLatLng([lat, lon]);
     else marker = L.marker([lat, lon], { icon: dot('#b3261e'), keyboard: false }).addTo(map);
@@ -82,11 +67,7 @@ export function pointPicker(container, onPick) {
   });
   return {
     place,
-    showPerimeter(geometry) {
-      if (outline) outline.remove();
-      outline = geometry ? L.geoJSON(geometry, { style: outlineStyle }).addTo(map) : null;
-      if (outline) fit(map, outline);
-    },
+    showPerimeter: perimeter.show,
     resize: () => map.invalidateSize(),
   };
 }
@@ -102,7 +83,7 @@ export function setDrawTexts(texts) {
 
 /** A map to draw a perimeter on: shows the current one, `draw()` starts a new polygon. */
 export function perimeterDrawer(container, onDrawn) {
-  const map = baseMap(container);
+  const map = baseMap(container, config);
   const shapes = L.featureGroup().addTo(map);
   const handler = new L.Draw.Polygon(map, { allowIntersection: false, showArea: false });
   map.on(L.Draw.Event.CREATED, (event) => {
@@ -115,7 +96,7 @@ export function perimeterDrawer(container, onDrawn) {
       shapes.clearLayers();
       if (!geometry) return;
       L.geoJSON(geometry, { style: { color: '#0b57d0', weight: 3 } }).eachLayer((layer) => shapes.addLayer(layer));
-      fit(map, shapes);
+      fit(map, shapes, 10);
     },
     draw: () => handler.enable(),
     cancel: () => handler.disable(),

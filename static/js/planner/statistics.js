@@ -2,8 +2,8 @@
 
 import { getJSON } from '../api.js';
 import { el } from '../dom.js';
-import { t } from '../i18n.js';
-import { categoryOf, consultationPath, statusLabel } from './state.js';
+import { codeLabel, t } from '../i18n.js';
+import { categoryOf, consultationPath } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -61,8 +61,8 @@ export async function show() {
   $('statistics-total').textContent = t('planner_total', { count: stats.total });
   $('statistics-tables').replaceChildren(
     countTable('planner_by_category', stats.by_category, (key) => categoryOf(key).label),
-    countTable('planner_by_status', stats.by_status, statusLabel),
-    countTable('planner_by_source', stats.by_source, (key) => t(`planner_source_${key}`)));
+    countTable('planner_by_status', stats.by_status, (key) => codeLabel('status', key)),
+    countTable('planner_by_source', stats.by_source, (key) => codeLabel('source', key)));
   $('chart').replaceChildren(...chart(stats.by_week));
   $('most-supported').replaceChildren(...stats.most_supported.map((pin) =>
     el('li', {}, el('span', { className: 'list-category' }, categoryOf(pin.category).label), ' – ', pin.text, ' ',
