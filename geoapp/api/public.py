@@ -13,6 +13,7 @@ from geoapp.api.deps import (
     LanguageDep,
     LimiterDep,
     ParticipantDep,
+    PublicConsultationDep,
     SettingsDep,
     StoreDep,
 )
@@ -39,8 +40,10 @@ def list_consultations(store: StoreDep, language: LanguageDep) -> list[Consultat
 
 
 @router.get("/consultations/{slug}", response_model=ConsultationPublic)
-def get_consultation(slug: str, store: StoreDep, language: LanguageDep) -> ConsultationPublic:
-    return consultations.to_public(consultations.get_public(store, slug), language)
+def get_consultation(
+    consultation: PublicConsultationDep, language: LanguageDep
+) -> ConsultationPublic:
+    return consultations.to_public(consultation, language)
 
 
 @router.get(
@@ -49,13 +52,15 @@ def get_consultation(slug: str, store: StoreDep, language: LanguageDep) -> Consu
     responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
 )
 def list_contributions(
-    slug: str,
+    consultation: PublicConsultationDep,
     store: StoreDep,
     bbox: BBoxDep,
     category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
 ) -> GeoJSONResponse:
     """Published pins of a consultation as GeoJSON, newest first."""
-    features: dict[str, Any] = contributions.published_features(store, slug, bbox, category or [])
+    features: dict[str, Any] = contributions.published_features(
+        store, consultation, bbox, category or []
+    )
     return GeoJSONResponse(features)
 
 
@@ -66,7 +71,6 @@ def list_contributions(
     responses=problems.declare(NotAllowedNow),
 )
 def create_contribution(
-    slug: str,
     body: ContributionCreate,
     store: StoreDep,
     settings: SettingsDep,
@@ -74,6 +78,7 @@ def create_contribution(
     language: LanguageDep,
     participant: ParticipantDep,
     limiter: LimiterDep,
+    consultation: PublicConsultationDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A new pin. `status` says whether it is shown at once ("published") or after review.
@@ -89,14 +94,14 @@ def create_contribution(
         )
         limiter.check(Action.PIN, participant, now)
         return contributions.create(
-            store, slug, body, language, participant, settings.intake_daily_cap, now
+            store, consultation, body, language, participant, settings.intake_daily_cap, now
         )
 
     return idempotency.run_once(
         store,
         participant,
         idempotency_key,
-        f"pin:{slug}",
+        f"pin:{consultation.slug}",
         body,
         create,
         status.HTTP_201_CREATED,

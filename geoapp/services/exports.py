@@ -14,21 +14,13 @@ import shapely
 import shapely.geometry
 
 from geoapp import geo
+from geoapp.domain import Consultation, Contribution, ContributionQuery, Reply, Status
 from geoapp.errors import InvalidInput, NotFound
-from geoapp.services import consultations
-from geoapp.services.consultations import get_for_planner
 from geoapp.services.contributions import require_category
 from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS
 from geoapp.services.export_formats import FORMATS, Format, Tables, write_geojson
 from geoapp.services.localise import pick
-from geoapp.store.base import (
-    Consultation,
-    Contribution,
-    ContributionQuery,
-    Reply,
-    Status,
-    Store,
-)
+from geoapp.store.base import Store
 
 Progress = Callable[[int], None]
 """Told how many more contributions were read; the CLI draws its progress bar from it."""
@@ -129,7 +121,7 @@ def count(store: Store, consultation: Consultation, filters: ExportFilter) -> in
 
 def export_file(
     store: Store,
-    slug: str,
+    consultation: Consultation,
     fmt: Format,
     epsg: int | None,
     filters: ExportFilter,
@@ -137,9 +129,8 @@ def export_file(
     separator: str = ",",
     progress: Progress | None = None,
 ) -> ExportFile:
-    """Write one export of consultation `slug` into `folder`; returns where and what it is."""
+    """Write one export of `consultation` into `folder`; returns where and what it is."""
     epsg = resolve_crs(fmt, epsg)
-    consultation = get_for_planner(store, slug)
     data = collect(store, consultation, filters, progress)
     spec = FORMATS[fmt]
     filename = f"{consultation.slug}{spec.suffix}"
@@ -149,12 +140,11 @@ def export_file(
 
 
 def open_data_geojson(
-    store: Store, slug: str, folder: Path, licence: str, attribution: str
+    store: Store, consultation: Consultation, folder: Path, licence: str, attribution: str
 ) -> ExportFile:
     """Published pins of a public consultation as RFC 7946 GeoJSON with the licence in it."""
-    consultation = consultations.get_public(store, slug)
     if not consultation.open_data:
-        raise NotFound("open_data_off", slug=slug)
+        raise NotFound("open_data_off", slug=consultation.slug)
     data = collect(store, consultation, ExportFilter())
     filename = f"{consultation.slug}-beitraege.geojson"
     path = folder / filename

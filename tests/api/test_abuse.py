@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.domain import ContributionQuery, Status, TargetKind
 from geoapp.errors import TooManyAttempts
 from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.security.rate_limits import Action, Limiter, limits_from
 from geoapp.store import Store
-from geoapp.store.base import ContributionQuery, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
 from tests.api.test_photos import camera_jpeg, upload
 from tests.factories import (

@@ -9,7 +9,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from geoapp.store.base import ContributionQuery, Status, Store
+from geoapp.domain import ContributionQuery, Status
+from geoapp.store.base import Store
 from tests.factories import INSIDE, PERIMETER, make_consultation, make_contribution, sign_in_as
 
 HUGE = "1" * 400  # an integer literal beyond the float range (about 1.8e308)

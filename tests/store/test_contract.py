@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geoapp.store import Store, open_store
-from geoapp.store.base import (
+from geoapp.domain import (
     AuditEvent,
     BBox,
     ConsultationStatus,
@@ -31,6 +30,7 @@ from geoapp.store.base import (
     Status,
     TargetKind,
 )
+from geoapp.store import Store, open_store
 from tests.factories import INSIDE, make_consultation, make_contribution, make_reply
 
 
