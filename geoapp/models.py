@@ -94,6 +94,18 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
 """A time as UTC; without a zone it is taken to be UTC already."""
 
+FormToken = Annotated[
+    str | None,
+    Field(description="The token GET /api/form-start gave when the form opened (bot check)."),
+]
+Honeypot = Annotated[
+    str | None,
+    Field(
+        description="Leave empty: a field people never see, so only a bot fills it.",
+        max_length=300,
+    ),
+]
+
 POINT_JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["type", "coordinates"],
@@ -147,15 +159,8 @@ class ContributionCreate(BaseModel):
     photo_alt: AltText | None = Field(
         default=None, description="Describes the photo for people who cannot see it."
     )
-    form_token: str | None = Field(
-        default=None,
-        description="The token GET /api/form-start gave when the form opened (bot check).",
-    )
-    website: str | None = Field(
-        default=None,
-        description="Leave empty: a field people never see, so only a bot fills it.",
-        max_length=300,
-    )
+    form_token: FormToken = None
+    website: Honeypot = None
 
 
 class CategoryPublic(FromDomain):
@@ -232,15 +237,8 @@ class ReplyCreate(BaseModel):
 
     text: ReplyText
     author_name: Name | None = Field(default=None, description="Shown publicly; optional.")
-    form_token: str | None = Field(
-        default=None,
-        description="The token GET /api/form-start gave when the form opened (bot check).",
-    )
-    website: str | None = Field(
-        default=None,
-        description="Leave empty: a field people never see, so only a bot fills it.",
-        max_length=300,
-    )
+    form_token: FormToken = None
+    website: Honeypot = None
 
 
 class ReplyPublic(FromDomain):
