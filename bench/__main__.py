@@ -16,11 +16,12 @@ from pathlib import Path
 
 import shapely.geometry
 
+from geoapp.domain import Contribution, Status
 from geoapp.paths import bundled
 from geoapp.services import demo, export_package, exports
+from geoapp.services.consultations import get_for_planner
 from geoapp.services.export_formats import Format
 from geoapp.store import Store, open_store
-from geoapp.store.base import Contribution, Status
 
 BATCH = 10_000
 SLUG = "ortsmitte"  # a demo consultation: its real perimeter and categories
@@ -51,7 +52,7 @@ def main() -> None:
 def _fill(store: Store, n: int) -> float:
     started = time.perf_counter()
     demo.seed(store, bundled("heeren-werve"))
-    consultation = exports.planner_consultation(store, SLUG)
+    consultation = get_for_planner(store, SLUG)
     min_lon, min_lat, max_lon, max_lat = shapely.geometry.shape(consultation.perimeter).bounds
     rng = random.Random(42)
     now = datetime.now(UTC)
@@ -85,7 +86,7 @@ def _fill(store: Store, n: int) -> float:
 
 
 def _run(store: Store, folder: Path, k: int) -> None:
-    consultation = exports.planner_consultation(store, SLUG)
+    consultation = get_for_planner(store, SLUG)
     data = exports.collect(store, consultation, exports.ExportFilter())
     licence = export_package.Licence("dl-de/by-2-0", "Benchmark")
     everything = exports.ExportFilter()
@@ -94,13 +95,15 @@ def _run(store: Store, folder: Path, k: int) -> None:
         *(
             (
                 f"export {fmt}",
-                lambda out, fmt=fmt: exports.export_file(store, SLUG, fmt, None, everything, out),
+                lambda out, fmt=fmt: exports.export_file(
+                    store, consultation, fmt, None, everything, out
+                ),
             )
             for fmt in Format
         ),
         (
             "competition package",
-            lambda out: export_package.build(store, None, SLUG, everything, licence, out),
+            lambda out: export_package.build(store, None, consultation, everything, licence, out),
         ),
     ]
     floor = _median(k, lambda out: data.contributions.to_file(out / "floor.gpkg"), folder)

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geoapp.config import Settings
+from geoapp.domain import PlannerRole, Status
 from geoapp.errors import DomainError
 from geoapp.i18n import translate
 from geoapp.models import ImportSource
 from geoapp.services.export_formats import Format
 from geoapp.store import Store
-from geoapp.store.base import PlannerRole, Status
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     enable.add_argument("name")
 
     commands.add_parser(
-        "cleanup", help="remove photos never attached to a pin, and old failed sign-ins"
+        "cleanup",
+        help="remove photos never attached to a pin, old failed sign-ins, expired counters",
     )
 
     report = commands.add_parser("report", help="write the report map (one offline HTML file)")
@@ -176,8 +177,9 @@ def _cleanup(_args: argparse.Namespace) -> None:
         storage = FileSystemPhotoStorage(settings.uploads_dir)
         cleaned = cleanup.run(store, storage, settings, datetime.now(UTC))
     print(
-        f"{cleaned.orphan_photos} orphan photo(s) and "
-        f"{cleaned.signin_failures} old sign-in failure record(s) removed"
+        f"{cleaned.orphan_photos} orphan photo(s), "
+        f"{cleaned.signin_failures} old sign-in failure record(s) and "
+        f"{cleaned.expired_counters} expired counter(s) removed"
     )
 
 
@@ -195,20 +197,27 @@ def _new_password() -> str:
 
 def _report(args: argparse.Namespace) -> None:
     from geoapp.services import report_map
+    from geoapp.services.consultations import get_for_planner
 
     with _store() as (store, settings):
-        document = report_map.build(store, args.slug, settings, args.language)
+        consultation = get_for_planner(store, args.slug)
+        document = report_map.build(store, consultation, settings, args.language)
     args.output.write_text(document, encoding="utf-8")
     print(f"report map written to {args.output}")
 
 
 def _import(args: argparse.Namespace) -> None:
+    from geoapp.domain import Source
     from geoapp.services import imports
-    from geoapp.store.base import Source
+    from geoapp.services.consultations import get_for_planner
 
     with _store() as (store, _settings):
         plan = imports.plan(
-            store, args.slug, args.file.read_bytes(), args.file.name, Source(args.source), "de"
+            get_for_planner(store, args.slug),
+            args.file.read_bytes(),
+            args.file.name,
+            Source(args.source),
+            "de",
         )
         for refused in plan.refused:
             print(f"Zeile {refused.row}: {refused.reason}", file=sys.stderr)
@@ -258,12 +267,12 @@ def _export(args: argparse.Namespace) -> None:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
                 photos = FileSystemPhotoStorage(settings.uploads_dir)
                 made = export_package.build(
-                    store, photos, args.slug, filters, licence, Path(folder), progress
+                    store, photos, consultation, filters, licence, Path(folder), progress
                 )
             else:
                 made = exports.export_file(
                     store,
-                    args.slug,
+                    consultation,
                     Format(args.format),
                     epsg,
                     filters,

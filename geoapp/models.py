@@ -6,7 +6,7 @@ into a public response by accident.
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from geoapp.store.base import (
+from geoapp.domain import (
     ConsultationStatus,
     Moderation,
     PlannerRole,
@@ -29,6 +29,36 @@ from geoapp.store.base import (
     Status,
     TargetKind,
 )
+
+
+class FromDomain(BaseModel):
+    """A response read from a domain object's attributes; what the class lacks is never read.
+
+    So a public class without `contact_email` cannot show one, whatever the object holds.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, obj: Any, **extra: Any) -> Self:
+        """The response to `obj`, with `extra` for what the object holds otherwise or not."""
+        return cls.model_validate(_Attributes(obj, extra))
+
+
+class _Attributes:
+    """`obj`'s attributes, with those in `extra` put before them."""
+
+    __slots__ = ("_extra", "_obj")
+
+    def __init__(self, obj: Any, extra: dict[str, Any]) -> None:
+        self._obj = obj
+        self._extra = extra
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._extra:
+            return self._extra[name]
+        return getattr(self._obj, name)
+
 
 TEXT_MAX = 2000
 NAME_MAX = 80
@@ -63,6 +93,18 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 """A time with its zone (required), as UTC."""
 UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
 """A time as UTC; without a zone it is taken to be UTC already."""
+
+FormToken = Annotated[
+    str | None,
+    Field(description="The token GET /api/form-start gave when the form opened (bot check)."),
+]
+Honeypot = Annotated[
+    str | None,
+    Field(
+        description="Leave empty: a field people never see, so only a bot fills it.",
+        max_length=300,
+    ),
+]
 
 POINT_JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -117,24 +159,17 @@ class ContributionCreate(BaseModel):
     photo_alt: AltText | None = Field(
         default=None, description="Describes the photo for people who cannot see it."
     )
-    form_token: str | None = Field(
-        default=None,
-        description="The token GET /api/form-start gave when the form opened (bot check).",
-    )
-    website: str | None = Field(
-        default=None,
-        description="Leave empty: a field people never see, so only a bot fills it.",
-        max_length=300,
-    )
+    form_token: FormToken = None
+    website: Honeypot = None
 
 
-class CategoryPublic(BaseModel):
+class CategoryPublic(FromDomain):
     key: str
     label: str
     color: str
 
 
-class ConsultationPublic(BaseModel):
+class ConsultationPublic(FromDomain):
     slug: str
     title: str
     description: str
@@ -171,7 +206,7 @@ class PhotoUploaded(BaseModel):
     thumbnail_url: str
 
 
-class ContributionPublic(BaseModel):
+class ContributionPublic(FromDomain):
     """What anyone may see of a contribution (its GeoJSON properties, plus id and geometry)."""
 
     id: str
@@ -202,18 +237,11 @@ class ReplyCreate(BaseModel):
 
     text: ReplyText
     author_name: Name | None = Field(default=None, description="Shown publicly; optional.")
-    form_token: str | None = Field(
-        default=None,
-        description="The token GET /api/form-start gave when the form opened (bot check).",
-    )
-    website: str | None = Field(
-        default=None,
-        description="Leave empty: a field people never see, so only a bot fills it.",
-        max_length=300,
-    )
+    form_token: FormToken = None
+    website: Honeypot = None
 
 
-class ReplyPublic(BaseModel):
+class ReplyPublic(FromDomain):
     id: str
     contribution_id: str
     text: str
@@ -322,7 +350,7 @@ class PlannerSessionOut(BaseModel):
     expires_at: datetime
 
 
-class CategoryIn(BaseModel):
+class CategoryIn(FromDomain):
     """A category as planners define it: key, label per language, colour (#rrggbb)."""
 
     key: str = Field(examples=["sitzen-aufenthalt"])
@@ -392,7 +420,7 @@ class ConsultationUpdate(BaseModel):
     perimeter: dict[str, Any] | None = None
 
 
-class ConsultationForPlanner(BaseModel):
+class ConsultationForPlanner(FromDomain):
     """A consultation with every language's texts, as the planner workspace edits it."""
 
     slug: str
@@ -552,7 +580,7 @@ class ContributionEdit(BaseModel):
     response_status: ResponseStatus | None = None
 
 
-class ContributionForPlanner(BaseModel):
+class ContributionForPlanner(FromDomain):
     """A contribution with what only planners see: contact e-mail, source, open reports."""
 
     id: str
@@ -579,7 +607,7 @@ class ContributionForPlanner(BaseModel):
     updated_at: datetime
 
 
-class ReplyForPlanner(BaseModel):
+class ReplyForPlanner(FromDomain):
     id: str
     contribution_id: str
     text: str
@@ -594,7 +622,7 @@ class ReplyForPlanner(BaseModel):
     created_at: datetime
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(FromDomain):
     """One entry of the audit trail: `changes` maps a field to [before, after]."""
 
     actor: str

@@ -6,9 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from geoapp.security import networks
-from geoapp.services import planners
-from geoapp.store.base import (
+from geoapp.domain import (
     Category,
     Consultation,
     ConsultationStatus,
@@ -19,8 +17,10 @@ from geoapp.store.base import (
     PlannerRole,
     Reply,
     Status,
-    Store,
 )
+from geoapp.security import networks
+from geoapp.services import planners
+from geoapp.store.base import Store
 
 # A square of about 700 m around the Heeren village core (51.5778 N, 7.7128 E).
 PERIMETER = {

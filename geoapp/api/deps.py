@@ -8,15 +8,23 @@ from fastapi import Depends, Header, Query, Request
 
 from geoapp import geo
 from geoapp.config import Settings
-from geoapp.errors import DomainError, InvalidInput, NotPermitted, NotSignedIn, TooManyAttempts
+from geoapp.domain import BBox, Consultation, PlannerRole
+from geoapp.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from geoapp.i18n import negotiate
 from geoapp.security import networks, participants, planner_sessions, rate_limits
 from geoapp.security.rate_limits import Limiter
 from geoapp.security.server_keys import ServerKeys
 from geoapp.security.work_gates import Gates
-from geoapp.services import planners
+from geoapp.services import consultations, planners
 from geoapp.services.planners import SignedIn
-from geoapp.store.base import BBox, PlannerRole, Store
+from geoapp.store.base import Store
 from geoapp.store.photos import PhotoStorage
 
 
@@ -160,6 +168,20 @@ def get_admin(signed_in: PlannerDep) -> SignedIn:
 
 AdminDep = Annotated[SignedIn, Depends(get_admin)]
 
+
+def get_public_consultation(slug: str, store: StoreDep) -> Consultation:
+    """The consultation of the path's `slug` if residents may see it (404 problem otherwise)."""
+    return consultations.get_public(store, slug)
+
+
+def get_planner_consultation(slug: str, store: StoreDep) -> Consultation:
+    """The consultation of the path's `slug` in any status, for planners (404 otherwise)."""
+    return consultations.get_for_planner(store, slug)
+
+
+PublicConsultationDep = Annotated[Consultation, Depends(get_public_consultation)]
+PlannerConsultationDep = Annotated[Consultation, Depends(get_planner_consultation)]
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -182,6 +204,8 @@ REFUSALS: dict[Callable[..., Any], tuple[type[DomainError], ...]] = {
     get_limiter: (TooManyAttempts,),
     get_signed_in: (NotSignedIn,),
     get_admin: (NotPermitted,),
+    get_public_consultation: (NotFound,),
+    get_planner_consultation: (NotFound,),
     require_planner: (NotPermitted,),  # the CSRF check: state-changing methods only
 }
 """What each dependency refuses with; the OpenAPI document declares it on every route using it."""

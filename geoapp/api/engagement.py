@@ -23,6 +23,7 @@ from geoapp.api.deps import (
 )
 from geoapp.api.idempotency import IdempotencyKeyHeader
 from geoapp.config import Settings
+from geoapp.domain import IdempotencyKey
 from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ContributionDetail,
@@ -39,7 +40,6 @@ from geoapp.security import form_starts, participants
 from geoapp.security.rate_limits import Action
 from geoapp.services import contributions, my_contributions, replies, reports, supports
 from geoapp.services.reports import HideRule, Reporter
-from geoapp.store.base import IdempotencyKey
 
 router = APIRouter(prefix="/api", tags=["residents"])
 

@@ -11,12 +11,20 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from geoapp.api.deps import CrsDep, PhotoStorageDep, SettingsDep, StoreDep, require_planner
+from geoapp.api.deps import (
+    CrsDep,
+    PhotoStorageDep,
+    PlannerConsultationDep,
+    PublicConsultationDep,
+    SettingsDep,
+    StoreDep,
+    require_planner,
+)
+from geoapp.domain import Status
 from geoapp.models import UtcOrNaiveDatetime
 from geoapp.services import export_package, exports
 from geoapp.services.export_formats import FORMATS, Format
 from geoapp.services.exports import ExportFile, ExportFilter
-from geoapp.store.base import Status
 
 router = APIRouter(prefix="/api/planner", tags=["exports"], dependencies=[Depends(require_planner)])
 public_router = APIRouter(prefix="/api", tags=["residents"])
@@ -56,7 +64,7 @@ ExportFilterDep = Annotated[ExportFilter, Depends(get_export_filter)]
     responses={200: {"content": {spec.media_type: {} for spec in FORMATS.values()}}},
 )
 def export(
-    slug: str,
+    consultation: PlannerConsultationDep,
     store: StoreDep,
     crs: CrsDep,
     filters: ExportFilterDep,
@@ -66,7 +74,7 @@ def export(
     """The consultation's pins as one file (GPKG and Shapefile also hold replies and perimeter)."""
     return _download(
         lambda folder: exports.export_file(
-            store, slug, fmt, crs, filters, folder, separator=SEPARATORS[separator]
+            store, consultation, fmt, crs, filters, folder, separator=SEPARATORS[separator]
         )
     )
 
@@ -77,7 +85,7 @@ def export(
     responses={200: {"content": {"application/zip": {}}}},
 )
 def export_competition_package(
-    slug: str,
+    consultation: PlannerConsultationDep,
     store: StoreDep,
     photos: PhotoStorageDep,
     settings: SettingsDep,
@@ -86,7 +94,7 @@ def export_competition_package(
     """The competition data package as one ZIP (data, photos, map, README, manifest)."""
     licence = export_package.Licence(settings.data_licence, settings.data_attribution)
     return _download(
-        lambda folder: export_package.build(store, photos, slug, filters, licence, folder)
+        lambda folder: export_package.build(store, photos, consultation, filters, licence, folder)
     )
 
 
@@ -95,11 +103,13 @@ def export_competition_package(
     response_class=FileResponse,
     responses={200: {"content": {"application/geo+json": {}}}},
 )
-def open_data(slug: str, store: StoreDep, settings: SettingsDep) -> FileResponse:
+def open_data(
+    consultation: PublicConsultationDep, store: StoreDep, settings: SettingsDep
+) -> FileResponse:
     """Published pins as an RFC 7946 GeoJSON download, with licence and attribution in it."""
     return _download(
         lambda folder: exports.open_data_geojson(
-            store, slug, folder, settings.data_licence, settings.data_attribution
+            store, consultation, folder, settings.data_licence, settings.data_attribution
         )
     )
 

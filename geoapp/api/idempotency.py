@@ -18,8 +18,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from geoapp.domain import IdempotencyKey, IdempotencyKeyTaken
 from geoapp.errors import InvalidInput
-from geoapp.store.base import IdempotencyKey, IdempotencyKeyTaken, Store
+from geoapp.store.base import Store
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"

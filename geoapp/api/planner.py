@@ -14,6 +14,7 @@ from geoapp.api.deps import (
     LanguageDep,
     LimiterDep,
     PhotoStorageDep,
+    PlannerConsultationDep,
     PlannerDep,
     SettingsDep,
     StoreDep,
@@ -21,6 +22,7 @@ from geoapp.api.deps import (
 )
 from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.config import Settings
+from geoapp.domain import Status, TargetKind
 from geoapp.errors import Busy, NotAllowedNow, NotFound, NotSignedIn, TooManyAttempts
 from geoapp.models import (
     AuditEventOut,
@@ -37,7 +39,6 @@ from geoapp.security import planner_sessions
 from geoapp.security.rate_limits import Action
 from geoapp.services import moderation, planner_entries, planners, report_map, statistics
 from geoapp.services.planners import SignedIn
-from geoapp.store.base import Status, TargetKind
 
 # Signing in is the one planner route open to anonymous callers.
 signin_router = APIRouter(prefix="/api/planner", tags=["planners"])
@@ -231,11 +232,11 @@ def reply_audit(reply_id: str, store: StoreDep) -> list[AuditEventOut]:
     responses=NOT_NOW,
 )
 def enter_contribution(
-    slug: str,
     body: ContributionEntry,
     store: StoreDep,
     language: LanguageDep,
     planner: PlannerDep,
+    consultation: PlannerConsultationDep,
 ) -> ContributionForPlanner:
     """A pin entered for a resident (office, workshop, paper card), published at once.
 
@@ -243,29 +244,34 @@ def enter_contribution(
     refused for drafts and archived consultations.
     """
     entered = planner_entries.enter(
-        store, slug, body, planner.planner.username, language, datetime.now(UTC)
+        store, consultation, body, planner.planner.username, language, datetime.now(UTC)
     )
     return moderation.get(store, entered.id)
 
 
 @router.get("/consultations/{slug}/statistics", response_model=Statistics)
-def consultation_statistics(slug: str, store: StoreDep) -> Statistics:
+def consultation_statistics(consultation: PlannerConsultationDep, store: StoreDep) -> Statistics:
     """Counts by category, status, source and week; the most supported pins."""
-    return statistics.for_consultation(store, slug)
+    return statistics.for_consultation(store, consultation)
 
 
 @router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)
-def report(slug: str, store: StoreDep, settings: SettingsDep, language: LanguageDep) -> Response:
+def report(
+    consultation: PlannerConsultationDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    language: LanguageDep,
+) -> Response:
     """The report map as one HTML file that works offline (heat map, pins, legend).
 
     It is a download, never a page of this origin: should a browser render it anyway, its own
     policy runs only its inline scripts, by hash, in a sandbox without our origin.
     """
-    document = report_map.build(store, slug, settings, language)
+    document = report_map.build(store, consultation, settings, language)
     return HTMLResponse(
         document,
         headers={
-            "Content-Disposition": f'attachment; filename="bericht-{slug}.html"',
+            "Content-Disposition": f'attachment; filename="bericht-{consultation.slug}.html"',
             CSP: standalone_document_policy(document, settings.tile_url),
         },
     )

@@ -9,11 +9,13 @@ from geoapp.api import problems
 from geoapp.api.deps import (
     AdminDep,
     LanguageDep,
+    PlannerConsultationDep,
     PlannerDep,
     SettingsDep,
     StoreDep,
     require_planner,
 )
+from geoapp.domain import Source
 from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ConsultationCreate,
@@ -24,7 +26,6 @@ from geoapp.models import (
     PauseChange,
 )
 from geoapp.services import consultations, imports
-from geoapp.store.base import Source
 
 PREFIX = "/api/planner/consultations"
 UPLOAD_PATHS = (PREFIX + "/{slug}/perimeter", PREFIX + "/{slug}/imports")
@@ -44,8 +45,8 @@ def list_consultations(store: StoreDep) -> list[ConsultationForPlanner]:
 
 
 @router.get("/{slug}", response_model=ConsultationForPlanner)
-def get_consultation(slug: str, store: StoreDep) -> ConsultationForPlanner:
-    return consultations.to_planner(consultations.get_for_planner(store, slug))
+def get_consultation(consultation: PlannerConsultationDep) -> ConsultationForPlanner:
+    return consultations.to_planner(consultation)
 
 
 @router.post(
@@ -64,35 +65,43 @@ def create_consultation(
 
 @router.patch("/{slug}", response_model=ConsultationForPlanner, responses=NOT_NOW)
 def update_consultation(
-    slug: str, body: ConsultationUpdate, store: StoreDep, settings: SettingsDep, _admin: AdminDep
+    body: ConsultationUpdate,
+    store: StoreDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    consultation: PlannerConsultationDep,
 ) -> ConsultationForPlanner:
     """Change texts, dates, settings, categories, perimeter or status (open/close/archive)."""
     updated = consultations.update(
-        store, slug, body, datetime.now(UTC), settings.max_perimeter_vertices
+        store, consultation, body, datetime.now(UTC), settings.max_perimeter_vertices
     )
     return consultations.to_planner(updated)
 
 
 @router.put("/{slug}/pause", response_model=ConsultationForPlanner)
 def pause_intake(
-    slug: str, body: PauseChange, store: StoreDep, planner: PlannerDep
+    body: PauseChange, store: StoreDep, planner: PlannerDep, consultation: PlannerConsultationDep
 ) -> ConsultationForPlanner:
     """The emergency brake: pause (or resume) new pins and replies, with a message residents
     see. Any planner may pull it; it is audited."""
     updated = consultations.set_pause(
-        store, slug, body.paused, body.message, planner.planner.username, datetime.now(UTC)
+        store, consultation, body.paused, body.message, planner.planner.username, datetime.now(UTC)
     )
     return consultations.to_planner(updated)
 
 
 @router.put("/{slug}/perimeter", response_model=ConsultationForPlanner)
 def upload_perimeter(
-    slug: str, file: UploadDep, store: StoreDep, settings: SettingsDep, _admin: AdminDep
+    file: UploadDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    consultation: PlannerConsultationDep,
 ) -> ConsultationForPlanner:
     """The perimeter from a GeoJSON, GeoPackage or zipped Shapefile in any CRS."""
     updated = consultations.set_perimeter_from_file(
         store,
-        slug,
+        consultation,
         file.file.read(),
         file.filename or "",
         datetime.now(UTC),
@@ -103,11 +112,11 @@ def upload_perimeter(
 
 @router.post("/{slug}/imports", response_model=ImportResult, responses=NOT_NOW)
 def import_contributions(
-    slug: str,
     file: UploadDep,
     store: StoreDep,
     language: LanguageDep,
     admin: AdminDep,
+    consultation: PlannerConsultationDep,
     dry_run: Annotated[bool, Query(description="Only list what would be created.")] = False,
     source: Annotated[ImportSource, Query(description="Where the pins came from.")] = (
         ImportSource.IMPORT
@@ -115,7 +124,7 @@ def import_contributions(
 ) -> ImportResult:
     """Many pins from CSV (lon/lat or E/N in EPSG:25832), GeoJSON or GeoPackage."""
     plan = imports.plan(
-        store, slug, file.file.read(), file.filename or "", Source(source), language
+        consultation, file.file.read(), file.filename or "", Source(source), language
     )
     if dry_run:
         return imports.preview(plan)

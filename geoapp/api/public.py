@@ -13,16 +13,17 @@ from geoapp.api.deps import (
     LanguageDep,
     LimiterDep,
     ParticipantDep,
+    PublicConsultationDep,
     SettingsDep,
     StoreDep,
 )
 from geoapp.api.idempotency import IdempotencyKeyHeader
+from geoapp.domain import IdempotencyKey
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
 from geoapp.security import form_starts
 from geoapp.security.rate_limits import Action
 from geoapp.services import consultations, contributions
-from geoapp.store.base import IdempotencyKey
 
 router = APIRouter(prefix="/api", tags=["residents"])
 
@@ -40,8 +41,10 @@ def list_consultations(store: StoreDep, language: LanguageDep) -> list[Consultat
 
 
 @router.get("/consultations/{slug}", response_model=ConsultationPublic)
-def get_consultation(slug: str, store: StoreDep, language: LanguageDep) -> ConsultationPublic:
-    return consultations.to_public(consultations.get_public(store, slug), language)
+def get_consultation(
+    consultation: PublicConsultationDep, language: LanguageDep
+) -> ConsultationPublic:
+    return consultations.to_public(consultation, language)
 
 
 @router.get(
@@ -50,13 +53,15 @@ def get_consultation(slug: str, store: StoreDep, language: LanguageDep) -> Consu
     responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
 )
 def list_contributions(
-    slug: str,
+    consultation: PublicConsultationDep,
     store: StoreDep,
     bbox: BBoxDep,
     category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
 ) -> GeoJSONResponse:
     """Published pins of a consultation as GeoJSON, newest first."""
-    features: dict[str, Any] = contributions.published_features(store, slug, bbox, category or [])
+    features: dict[str, Any] = contributions.published_features(
+        store, consultation, bbox, category or []
+    )
     return GeoJSONResponse(features)
 
 
@@ -67,7 +72,6 @@ def list_contributions(
     responses=problems.declare(NotAllowedNow),
 )
 def create_contribution(
-    slug: str,
     body: ContributionCreate,
     store: StoreDep,
     settings: SettingsDep,
@@ -75,6 +79,7 @@ def create_contribution(
     language: LanguageDep,
     participant: ParticipantDep,
     limiter: LimiterDep,
+    consultation: PublicConsultationDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A new pin. `status` says whether it is shown at once ("published") or after review.
@@ -90,14 +95,21 @@ def create_contribution(
         )
         limiter.check(Action.PIN, participant, now)
         return contributions.create(
-            store, slug, body, language, participant, settings.intake_daily_cap, now, idempotent
+            store,
+            consultation,
+            body,
+            language,
+            participant,
+            settings.intake_daily_cap,
+            now,
+            idempotent,
         )
 
     return idempotency.run_once(
         store,
         participant,
         idempotency_key,
-        f"pin:{slug}",
+        f"pin:{consultation.slug}",
         body,
         create,
         status.HTTP_201_CREATED,

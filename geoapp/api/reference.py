@@ -4,10 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from geoapp.api.deps import SettingsDep, StoreDep
+from geoapp.api.deps import PublicConsultationDep, SettingsDep
 from geoapp.api.public import GeoJSONResponse
 from geoapp.models import MapConfig, NearestPlace, PlaceChoice
-from geoapp.services import consultations
 from geoapp.services import reference as reference_layers
 
 router = APIRouter(prefix="/api", tags=["map"])
@@ -48,7 +47,6 @@ def nearest(
 
 
 @router.get("/consultations/{slug}/places", response_model=list[PlaceChoice])
-def place_choices(slug: str, request: Request, store: StoreDep) -> Any:
+def place_choices(consultation: PublicConsultationDep, request: Request) -> Any:
     """Places and streets to choose instead of clicking the map; `inside` says if allowed."""
-    consultation = consultations.get_public(store, slug)
     return reference_layers.choices(request.app.state.reference, consultation.perimeter)

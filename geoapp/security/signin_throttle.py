@@ -7,7 +7,7 @@ out, and per network for every username, so one network cannot try names without
 import math
 from datetime import datetime, timedelta
 
-from geoapp.store.base import SigninFailures
+from geoapp.domain import SigninFailures
 
 FIRST_WAIT_SECONDS = 15
 ANY_USERNAME = ""  # the username of a network's row that counts failures for every username

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from geoapp.store.base import AuditEvent, TargetKind
+from geoapp.domain import AuditEvent, TargetKind
 
 
 def event(

@@ -16,10 +16,13 @@ SIGNIN_FAILURES_KEPT = timedelta(days=1)
 class Cleaned:
     orphan_photos: int
     signin_failures: int
+    expired_counters: int
+    """Rate counters and idempotency records past their time (requests remove them lazily)."""
 
 
 def run(store: Store, storage: PhotoStorage, settings: Settings, now: datetime) -> Cleaned:
-    """Remove orphan photos past their time and sign-in failures older than a day."""
+    """Remove orphan photos past their time, sign-in failures older than a day, and expired
+    rate counters and idempotency records."""
     before = now - timedelta(hours=settings.orphan_photo_hours)
     removed = 0
     while batch := photos.remove_orphans(store, storage, before, BATCH):
@@ -27,4 +30,5 @@ def run(store: Store, storage: PhotoStorage, settings: Settings, now: datetime) 
     return Cleaned(
         orphan_photos=removed,
         signin_failures=store.forget_signin_failures(now - SIGNIN_FAILURES_KEPT),
+        expired_counters=store.forget_expired(now),
     )

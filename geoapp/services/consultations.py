@@ -7,6 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from geoapp import geo, geofiles
+from geoapp.domain import (
+    Category,
+    Consultation,
+    ConsultationStatus,
+    ContributionQuery,
+    LocalText,
+    Status,
+    TargetKind,
+)
 from geoapp.errors import InvalidInput, NotAllowedNow, NotFound
 from geoapp.i18n import SOURCE_LANGUAGE
 from geoapp.models import (
@@ -19,16 +28,7 @@ from geoapp.models import (
 )
 from geoapp.services import audit
 from geoapp.services.localise import pick
-from geoapp.store.base import (
-    Category,
-    Consultation,
-    ConsultationStatus,
-    ContributionQuery,
-    LocalText,
-    Status,
-    Store,
-    TargetKind,
-)
+from geoapp.store.base import Store
 
 PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
 
@@ -57,23 +57,15 @@ def require_accepting(consultation: Consultation, now: datetime) -> None:
 
 
 def to_public(c: Consultation, language: str) -> ConsultationPublic:
-    return ConsultationPublic(
-        slug=c.slug,
+    """The consultation as residents see it, its texts in `language` (German if missing)."""
+    return ConsultationPublic.of(
+        c,
         title=pick(c.title, language),
         description=pick(c.description, language),
         question=pick(c.question, language),
-        status=c.status,
-        opens_at=c.opens_at,
-        closes_at=c.closes_at,
-        moderation=c.moderation,
-        allow_replies=c.allow_replies,
-        allow_photos=c.allow_photos,
         paused=c.paused_at is not None,
-        pause_message=c.pause_message,
-        perimeter=c.perimeter,
         categories=[
-            CategoryPublic(key=cat.key, label=pick(cat.label, language), color=cat.color)
-            for cat in c.categories
+            CategoryPublic.of(cat, label=pick(cat.label, language)) for cat in c.categories
         ],
     )
 
@@ -88,10 +80,14 @@ def require_intake(consultation: Consultation) -> None:
 
 
 def set_pause(
-    store: Store, slug: str, paused: bool, message: str | None, actor: str, now: datetime
+    store: Store,
+    consultation: Consultation,
+    paused: bool,
+    message: str | None,
+    actor: str,
+    now: datetime,
 ) -> Consultation:
     """Pause a consultation's intake (pins, replies) with an optional message, or resume it."""
-    consultation = get_for_planner(store, slug)
     message = ((message or "").strip() or None) if paused else None
     before = {"paused": consultation.paused_at is not None, "message": consultation.pause_message}
     changes = {
@@ -107,7 +103,7 @@ def set_pause(
         now,
     )
     store.set_pause(consultation.id, now if paused else None, message, event)
-    return get_for_planner(store, slug)
+    return get_for_planner(store, consultation.slug)
 
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?")
@@ -170,10 +166,13 @@ def create(
 
 
 def update(
-    store: Store, slug: str, data: ConsultationUpdate, now: datetime, max_vertices: int
+    store: Store,
+    current: Consultation,
+    data: ConsultationUpdate,
+    now: datetime,
+    max_vertices: int,
 ) -> Consultation:
     """Change the given fields; refuses a status step the lifecycle does not allow."""
-    current = get_for_planner(store, slug)
     changes: dict[str, Any] = {}
     given = data.model_fields_set
     for name in ("title", "question", "description"):
@@ -203,10 +202,14 @@ def update(
 
 
 def set_perimeter_from_file(
-    store: Store, slug: str, data: bytes, filename: str, now: datetime, max_vertices: int
+    store: Store,
+    current: Consultation,
+    data: bytes,
+    filename: str,
+    now: datetime,
+    max_vertices: int,
 ) -> Consultation:
     """The perimeter from an uploaded GeoJSON, GeoPackage or zipped Shapefile (any CRS)."""
-    current = get_for_planner(store, slug)
     features = geofiles.read_features(data, filename)
     if len(features) != 1 or features[0].geometry is None:
         raise InvalidInput("perimeter_feature_count", field="file", count=len(features))
@@ -220,24 +223,7 @@ def set_perimeter_from_file(
 
 
 def to_planner(c: Consultation) -> ConsultationForPlanner:
-    return ConsultationForPlanner(
-        slug=c.slug,
-        title=c.title,
-        description=c.description,
-        question=c.question,
-        status=c.status,
-        opens_at=c.opens_at,
-        closes_at=c.closes_at,
-        moderation=c.moderation,
-        allow_replies=c.allow_replies,
-        allow_photos=c.allow_photos,
-        paused=c.paused_at is not None,
-        pause_message=c.pause_message,
-        categories=[CategoryIn(key=k.key, label=k.label, color=k.color) for k in c.categories],
-        perimeter=c.perimeter,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-    )
+    return ConsultationForPlanner.of(c, paused=c.paused_at is not None)
 
 
 def _texts(value: dict[str, str], field: str, required: bool = True) -> LocalText:

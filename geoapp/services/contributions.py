@@ -2,16 +2,10 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from geoapp import geo
-from geoapp.errors import InvalidInput
-from geoapp.models import ContributionCreate, ContributionDetail, ContributionPublic
-from geoapp.security import rate_limits
-from geoapp.services import photos, replies
-from geoapp.services.consultations import get_public, require_accepting, require_intake
-from geoapp.services.visibility import published_contribution
-from geoapp.store.base import (
+from geoapp.domain import (
     BBox,
     Consultation,
     Contribution,
@@ -21,13 +15,21 @@ from geoapp.store.base import (
     Moderation,
     PhotoTaken,
     Status,
-    Store,
 )
+from geoapp.errors import InvalidInput
+from geoapp.models import ContributionCreate, ContributionDetail, ContributionPublic
+from geoapp.security import rate_limits
+from geoapp.services import photos, replies
+from geoapp.services.consultations import require_accepting, require_intake
+from geoapp.services.visibility import published_contribution
+from geoapp.store.base import Store
+
+PublicPin = TypeVar("PublicPin", bound=ContributionPublic)
 
 
 def create(
     store: Store,
-    slug: str,
+    consultation: Consultation,
     data: ContributionCreate,
     language: str,
     participant_hash: str,
@@ -41,7 +43,6 @@ def create(
     `idempotency` key the answer is stored with the pin (IdempotencyKeyTaken if it was first).
     """
     now = now or datetime.now(UTC)
-    consultation = get_public(store, slug)
     require_accepting(consultation, now)
     require_intake(consultation)
     require_category(consultation, data.category)
@@ -99,10 +100,9 @@ def _location(data: ContributionCreate, consultation: Consultation) -> Geometry 
 
 
 def published_features(
-    store: Store, slug: str, bbox: BBox | None, categories: list[str]
+    store: Store, consultation: Consultation, bbox: BBox | None, categories: list[str]
 ) -> dict[str, Any]:
     """The published pins of a consultation as a GeoJSON FeatureCollection."""
-    consultation = get_public(store, slug)
     query = ContributionQuery(consultation_id=consultation.id, bbox=bbox, categories=categories)
     return {
         "type": "FeatureCollection",
@@ -118,29 +118,23 @@ def detail(store: Store, contribution_id: str, participant_hash: str | None) -> 
     supported = participant_hash is not None and bool(
         store.supported_among(participant_hash, [contribution.id])
     )
-    return ContributionDetail(
-        **to_public(contribution, consultation).model_dump(),
+    return to_public(
+        contribution,
+        consultation,
+        ContributionDetail,
         replies=replies.published(store, contribution.id),
         supported_by_me=supported,
     )
 
 
-def to_public(c: Contribution, consultation: Consultation) -> ContributionPublic:
-    return ContributionPublic(
-        id=c.id,
-        consultation=consultation.slug,
-        geometry=c.geometry,
-        category=c.category,
-        text=c.text,
-        author_name=c.author_name,
-        created_at=c.created_at,
-        support_count=c.support_count,
-        status=c.status,
-        reply_count=c.reply_count,
-        photo=photos.to_public(c),
-        planner_response=c.planner_response,
-        response_status=c.response_status,
-    )
+def to_public(
+    c: Contribution,
+    consultation: Consultation,
+    model: type[PublicPin] = ContributionPublic,  # type: ignore[assignment]
+    **extra: Any,
+) -> PublicPin:
+    """What anyone may see of a pin, as `model` (a public class) with `extra` fields."""
+    return model.of(c, consultation=consultation.slug, photo=photos.to_public(c), **extra)
 
 
 def to_feature(c: ContributionPublic) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from geoapp import geo
-from geoapp.store.base import (
+from geoapp.domain import (
     Category,
     Consultation,
     ConsultationStatus,
@@ -15,8 +15,8 @@ from geoapp.store.base import (
     Moderation,
     Source,
     Status,
-    Store,
 )
+from geoapp.store.base import Store
 
 
 def seed_if_empty(store: Store, reference_dir: Path) -> int:

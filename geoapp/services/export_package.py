@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from geoapp.domain import Consultation
 from geoapp.services import overview_map
-from geoapp.services.consultations import get_for_planner
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
     COORDINATE_COLUMNS,
@@ -59,7 +59,7 @@ class Licence:
 def build(
     store: Store,
     photos: PhotoStorage | None,
-    slug: str,
+    consultation: Consultation,
     filters: ExportFilter,
     licence: Licence,
     folder: Path,
@@ -68,7 +68,6 @@ def build(
 ) -> ExportFile:
     """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, README, manifest."""
     now = now or datetime.now(UTC)
-    consultation = get_for_planner(store, slug)
     data = collect(store, consultation, filters, progress)
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:

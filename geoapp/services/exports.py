@@ -1,5 +1,6 @@
 """Exports for GIS, CAD and spreadsheets: which pins, which columns, which format and CRS."""
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,21 +15,13 @@ import shapely
 import shapely.geometry
 
 from geoapp import geo
+from geoapp.domain import Consultation, Contribution, ContributionQuery, Reply, Status
 from geoapp.errors import InvalidInput, NotFound
-from geoapp.services import consultations
-from geoapp.services.consultations import get_for_planner
 from geoapp.services.contributions import require_category
 from geoapp.services.export_columns import CONTRIBUTION_COLUMNS, REPLY_COLUMNS
 from geoapp.services.export_formats import FORMATS, Format, Tables, write_geojson
 from geoapp.services.localise import pick
-from geoapp.store.base import (
-    Consultation,
-    Contribution,
-    ContributionQuery,
-    Reply,
-    Status,
-    Store,
-)
+from geoapp.store.base import Store
 
 Progress = Callable[[int], None]
 """Told how many more contributions were read; the CLI draws its progress bar from it."""
@@ -129,7 +122,7 @@ def count(store: Store, consultation: Consultation, filters: ExportFilter) -> in
 
 def export_file(
     store: Store,
-    slug: str,
+    consultation: Consultation,
     fmt: Format,
     epsg: int | None,
     filters: ExportFilter,
@@ -137,9 +130,8 @@ def export_file(
     separator: str = ",",
     progress: Progress | None = None,
 ) -> ExportFile:
-    """Write one export of consultation `slug` into `folder`; returns where and what it is."""
+    """Write one export of `consultation` into `folder`; returns where and what it is."""
     epsg = resolve_crs(fmt, epsg)
-    consultation = get_for_planner(store, slug)
     data = collect(store, consultation, filters, progress)
     spec = FORMATS[fmt]
     filename = f"{consultation.slug}{spec.suffix}"
@@ -149,12 +141,11 @@ def export_file(
 
 
 def open_data_geojson(
-    store: Store, slug: str, folder: Path, licence: str, attribution: str
+    store: Store, consultation: Consultation, folder: Path, licence: str, attribution: str
 ) -> ExportFile:
     """Published pins of a public consultation as RFC 7946 GeoJSON with the licence in it."""
-    consultation = consultations.get_public(store, slug)
     if not consultation.open_data:
-        raise NotFound("open_data_off", slug=slug)
+        raise NotFound("open_data_off", slug=consultation.slug)
     data = collect(store, consultation, ExportFilter())
     filename = f"{consultation.slug}-beitraege.geojson"
     path = folder / filename
@@ -166,29 +157,33 @@ def open_data_geojson(
 
 def _contribution_frame(rows: list[Contribution], consultation: Consultation) -> gpd.GeoDataFrame:
     # Column by column from plain lists: one pass over the rows, geometry built vectorised.
+    # A column named like a contribution field is that field, unchanged (text or nothing).
     labels = {c.key: pick(c.label, "de") for c in consultation.categories}
-    columns: dict[str, Any] = {
-        "id": [c.id for c in rows],
+    derived: dict[str, Any] = {
         "consultation": [consultation.slug] * len(rows),
-        "category": [c.category for c in rows],
         "category_label": [labels.get(c.category, c.category) for c in rows],
-        "text": [c.text for c in rows],
-        "author_name": [c.author_name for c in rows],
         "created_at": [iso_utc(c.created_at) for c in rows],
         "status": [str(c.status) for c in rows],
-        "planner_response": [c.planner_response for c in rows],
         "support_count": np.array([c.support_count for c in rows], dtype=np.int64),
         "reply_count": np.array([c.reply_count for c in rows], dtype=np.int64),
         "source": [str(c.source) for c in rows],
         "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
         "photo_alt": [c.photo_alt if c.photo_id else None for c in rows],
     }
+    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
+    columns = {**derived, **{name: [getattr(c, name) for c in rows] for name in plain}}
     frame = pd.DataFrame(columns)[[c.name for c in CONTRIBUTION_COLUMNS]]
-    for name in ("author_name", "planner_response", "photo", "photo_alt"):
+    for name in (*_optional(plain), "photo", "photo_alt"):
         frame[name] = frame[name].astype(object)
     return gpd.GeoDataFrame(
         frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"
     )
+
+
+def _optional(names: list[str]) -> list[str]:
+    """The contribution fields among `names` that may be None (kept as objects, not text)."""
+    hints = typing.get_type_hints(Contribution)
+    return [name for name in names if type(None) in typing.get_args(hints[name])]
 
 
 def photo_name(contribution_id: str) -> str:

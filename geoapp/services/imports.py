@@ -16,22 +16,15 @@ import shapely.geometry
 from shapely.geometry.base import BaseGeometry
 
 from geoapp import geo, geofiles
+from geoapp.domain import AuditEvent, Consultation, Contribution, Source, Status, TargetKind
 from geoapp.errors import DomainError, InvalidInput
 from geoapp.i18n import LOCAL_TIME, translate
 from geoapp.models import NAME_MAX, TEXT_MAX, ImportResult, ImportRow, RefusedRow
 from geoapp.services import audit
-from geoapp.services.consultations import get_for_planner, require_accepting_entries
+from geoapp.services.consultations import require_accepting_entries
 from geoapp.services.contributions import located, require_category
 from geoapp.services.localise import pick
-from geoapp.store.base import (
-    AuditEvent,
-    Consultation,
-    Contribution,
-    Source,
-    Status,
-    Store,
-    TargetKind,
-)
+from geoapp.store.base import Store
 
 ETRS89_UTM32 = "EPSG:25832"
 BATCH = 100
@@ -70,8 +63,7 @@ class _Row:
 
 
 def plan(
-    store: Store,
-    slug: str,
+    consultation: Consultation,
     data: bytes,
     filename: str,
     source: Source,
@@ -80,7 +72,6 @@ def plan(
 ) -> Plan:
     """Read the file and check every row; nothing is written yet."""
     now = now or datetime.now(UTC)
-    consultation = get_for_planner(store, slug)
     require_accepting_entries(consultation)
     rows = _csv_rows(data) if Path(filename).suffix.lower() == ".csv" else _gis_rows(data, filename)
     result = Plan(consultation, source)

@@ -1,7 +1,7 @@
 """Pick one language out of per-language texts, falling back to German."""
 
+from geoapp.domain import LocalText
 from geoapp.i18n import SOURCE_LANGUAGE
-from geoapp.store.base import LocalText
 
 
 def pick(text: LocalText, language: str) -> str:

@@ -8,6 +8,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from geoapp.domain import (
+    EDITABLE_FIELDS,
+    Contribution,
+    ModerationQuery,
+    Reply,
+    ReportTally,
+    Status,
+    TargetKind,
+)
 from geoapp.errors import InvalidInput, NotAllowedNow, NotFound
 from geoapp.models import (
     AuditEventOut,
@@ -19,15 +28,7 @@ from geoapp.models import (
 from geoapp.services import audit
 from geoapp.services.consultations import get_for_planner
 from geoapp.services.contributions import located, require_category
-from geoapp.store.base import (
-    Contribution,
-    ModerationQuery,
-    Reply,
-    ReportTally,
-    Status,
-    Store,
-    TargetKind,
-)
+from geoapp.store.base import Store
 from geoapp.store.photos import PhotoStorage
 
 # Which decision may follow which status. Restoring (hidden/rejected → published) undoes a
@@ -135,10 +136,9 @@ def edit(
         updated = replace(updated, planner_response=data.planner_response or None)
     if "response_status" in given:
         updated = replace(updated, response_status=data.response_status)
-    fields = ("category", "text", "geometry", "planner_response", "response_status")
     changes = {
         name: [_plain(getattr(current, name)), _plain(getattr(updated, name))]
-        for name in fields
+        for name in EDITABLE_FIELDS
         if getattr(current, name) != getattr(updated, name)
     }
     if not changes:
@@ -156,10 +156,7 @@ def audit_trail(store: Store, kind: TargetKind, target_id: str) -> list[AuditEve
         _contribution(store, target_id)
     else:
         _reply(store, target_id)
-    return [
-        AuditEventOut(actor=e.actor, action=e.action, changes=e.changes, created_at=e.created_at)
-        for e in store.list_audit(kind, target_id)
-    ]
+    return [AuditEventOut.of(e) for e in store.list_audit(kind, target_id)]
 
 
 def erase_personal_data(
@@ -178,27 +175,12 @@ def erase_personal_data(
 
 
 def to_planner(c: Contribution, slug: str, tally: ReportTally) -> ContributionForPlanner:
-    return ContributionForPlanner(
-        id=c.id,
+    return ContributionForPlanner.of(
+        c,
         consultation=slug,
-        geometry=c.geometry,
-        category=c.category,
-        text=c.text,
-        author_name=c.author_name,
-        contact_email=c.contact_email,
-        language=c.language,
-        source=c.source,
-        status=c.status,
-        status_reason=c.status_reason,
-        planner_response=c.planner_response,
-        response_status=c.response_status,
-        support_count=c.support_count,
-        reply_count=c.reply_count,
         has_photo=c.photo_id is not None,
         open_reports=tally.reports,
         report_networks=tally.networks,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
     )
 
 
@@ -212,18 +194,7 @@ def _out(store: Store, c: Contribution) -> ContributionForPlanner:
 
 
 def _reply_out(r: Reply, tally: ReportTally) -> ReplyForPlanner:
-    return ReplyForPlanner(
-        id=r.id,
-        contribution_id=r.contribution_id,
-        text=r.text,
-        author_name=r.author_name,
-        language=r.language,
-        status=r.status,
-        status_reason=r.status_reason,
-        open_reports=tally.reports,
-        report_networks=tally.networks,
-        created_at=r.created_at,
-    )
+    return ReplyForPlanner.of(r, open_reports=tally.reports, report_networks=tally.networks)
 
 
 def _slug_of(store: Store, c: Contribution) -> str:

@@ -7,8 +7,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from geoapp.domain import Consultation
 from geoapp.services.localise import pick
-from geoapp.store.base import Consultation
 
 NICE_LENGTHS = (10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
 

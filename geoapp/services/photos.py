@@ -18,12 +18,13 @@ import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from geoapp.config import Settings
+from geoapp.domain import Consultation, Contribution, Photo, Status
 from geoapp.errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from geoapp.i18n import megabytes
 from geoapp.models import PhotoPublic, PhotoUploaded
 from geoapp.security.work_gates import WorkGate
 from geoapp.services.consultations import PUBLIC_STATUSES
-from geoapp.store.base import Consultation, Contribution, Photo, Status, Store
+from geoapp.store.base import Store
 from geoapp.store.photos import VARIANTS, PhotoStorage
 
 LONG_EDGE = {"large": 1600, "thumb": 400}

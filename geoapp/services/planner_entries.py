@@ -3,23 +3,23 @@
 import uuid
 from datetime import datetime
 
+from geoapp.domain import Consultation, Contribution, Source, Status, TargetKind
 from geoapp.models import ContributionEntry
 from geoapp.services import audit
-from geoapp.services.consultations import get_for_planner, require_accepting_entries
+from geoapp.services.consultations import require_accepting_entries
 from geoapp.services.contributions import located, require_category
-from geoapp.store.base import Contribution, Source, Status, Store, TargetKind
+from geoapp.store.base import Store
 
 
 def enter(
     store: Store,
-    slug: str,
+    consultation: Consultation,
     data: ContributionEntry,
     actor: str,
     language: str,
     now: datetime,
 ) -> Contribution:
     """Store the pin, published at once (a planner saw it); also after the consultation closed."""
-    consultation = get_for_planner(store, slug)
     require_accepting_entries(consultation)
     require_category(consultation, data.category)
     contribution = Contribution(

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geoapp.config import Settings
+from geoapp.domain import Planner, PlannerRole, PlannerSession
 from geoapp.errors import InvalidInput, NotAllowedNow, NotSignedIn, TooManyAttempts
 from geoapp.security import passwords, planner_sessions, signin_throttle
 from geoapp.security.work_gates import WorkGate
-from geoapp.store.base import Planner, PlannerRole, PlannerSession, Store
+from geoapp.store.base import Store
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 # A session's last use is written at most this often, not on every request.

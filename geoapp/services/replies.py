@@ -3,12 +3,13 @@
 import uuid
 from datetime import UTC, datetime
 
+from geoapp.domain import IdempotencyKey, Moderation, Reply, Status
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ReplyCreate, ReplyPublic
 from geoapp.security import rate_limits
 from geoapp.services.consultations import require_accepting, require_intake
 from geoapp.services.visibility import published_contribution
-from geoapp.store.base import IdempotencyKey, Moderation, Reply, Status, Store
+from geoapp.store.base import Store
 
 
 def create(
@@ -56,11 +57,4 @@ def published(store: Store, contribution_id: str) -> list[ReplyPublic]:
 
 
 def to_public(reply: Reply) -> ReplyPublic:
-    return ReplyPublic(
-        id=reply.id,
-        contribution_id=reply.contribution_id,
-        text=reply.text,
-        author_name=reply.author_name,
-        created_at=reply.created_at,
-        status=reply.status,
-    )
+    return ReplyPublic.of(reply)

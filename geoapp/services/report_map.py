@@ -28,11 +28,11 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geoapp.config import Settings
+from geoapp.domain import Category, Consultation, Contribution, ContributionQuery, Reply, Status
 from geoapp.i18n import LOCAL_TIME, translate
 from geoapp.paths import node_package
-from geoapp.services.consultations import get_for_planner
 from geoapp.services.localise import pick
-from geoapp.store.base import Category, Contribution, ContributionQuery, Reply, Status, Store
+from geoapp.store.base import Store
 
 HERE = Path(__file__).parent
 LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
@@ -76,9 +76,10 @@ class _Start(MacroElement):
         self.heat = heat
 
 
-def build(store: Store, slug: str, settings: Settings, language: str = "de") -> str:
-    """The report map of consultation `slug` (its published pins) as one HTML document."""
-    consultation = get_for_planner(store, slug)
+def build(
+    store: Store, consultation: Consultation, settings: Settings, language: str = "de"
+) -> str:
+    """The report map of a consultation (its published pins) as one HTML document."""
     query = ContributionQuery(consultation.id)
     pins = [p for p in store.list_contributions(query) if p.geometry]
     replies = store.replies_of_contributions(query, (Status.PUBLISHED,))

@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from geoapp.domain import AuditEvent, Report, ReportTally, Status, TargetKind
 from geoapp.models import ReportCreate, ReportReceipt
 from geoapp.services.visibility import published_contribution, published_reply
-from geoapp.store.base import AuditEvent, Report, ReportTally, Status, Store, TargetKind
+from geoapp.store.base import Store
 
 AUTO_HIDE_REASON = "reported"
 RESTORE = "restore"

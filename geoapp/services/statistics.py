@@ -4,17 +4,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from geoapp.domain import Consultation, Contribution, ContributionQuery, Source, Status
 from geoapp.i18n import LOCAL_TIME
 from geoapp.models import CountOverTime, Statistics, SupportedContribution
-from geoapp.services.consultations import get_for_planner
-from geoapp.store.base import Contribution, ContributionQuery, Source, Status, Store
+from geoapp.store.base import Store
 
 TOP = 10
 
 
-def for_consultation(store: Store, slug: str) -> Statistics:
+def for_consultation(store: Store, consultation: Consultation) -> Statistics:
     """Every contribution of the consultation counted; periods in German local time."""
-    consultation = get_for_planner(store, slug)
     pins = store.list_contributions(ContributionQuery(consultation.id, statuses=tuple(Status)))
     by_category = {c.key: 0 for c in consultation.categories}
     by_category.update(Counter(p.category for p in pins))

@@ -1,8 +1,9 @@
 """What residents may see: published contributions and replies in public consultations."""
 
+from geoapp.domain import Consultation, Contribution, Reply, Status
 from geoapp.errors import NotFound
 from geoapp.services.consultations import PUBLIC_STATUSES
-from geoapp.store.base import Consultation, Contribution, Reply, Status, Store
+from geoapp.store.base import Store
 
 
 def published_contribution(store: Store, contribution_id: str) -> tuple[Contribution, Consultation]:

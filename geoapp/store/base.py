@@ -1,299 +1,26 @@
-"""The Store protocol and the row types it speaks; no HTTP, no framework objects."""
+"""The Store protocol: what the services need from a database; no HTTP, no framework objects."""
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Protocol
-
-Geometry = dict[str, Any]
-"""A GeoJSON geometry object in WGS84 (lon, lat)."""
-
-LocalText = dict[str, str]
-"""Text per language code; German ("de") is always present."""
-
-
-class PhotoTaken(Exception):
-    """The photo is already attached to another contribution (unique in the store)."""
-
-
-class Status(StrEnum):
-    PENDING = "pending"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-    HIDDEN = "hidden"
-
-
-class Source(StrEnum):
-    ONLINE = "online"
-    OFFICE = "office"
-    WORKSHOP = "workshop"
-    PAPER = "paper"
-    IMPORT = "import"
-
-
-class ConsultationStatus(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
-
-
-class Moderation(StrEnum):
-    PRE = "pre"
-    POST = "post"
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    label: LocalText
-    color: str
-
-
-@dataclass
-class Consultation:
-    id: str
-    slug: str
-    title: LocalText
-    description: LocalText
-    question: LocalText
-    perimeter: Geometry
-    opens_at: datetime
-    closes_at: datetime
-    status: ConsultationStatus
-    moderation: Moderation
-    categories: list[Category]
-    allow_replies: bool = True
-    allow_photos: bool = True
-    open_data: bool = True
-    """Published pins may be downloaded by anyone as open data."""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    paused_at: datetime | None = None
-    """A planner paused intake (pins, replies) at this time; None while intake runs."""
-    pause_message: str | None = None
-    """The planner's message to residents while paused; None shows the default text."""
-
-
-class ResponseStatus(StrEnum):
-    """Where a pin stands, as the planners' public response tells residents."""
-
-    CHECKING = "checking"
-    PLANNED = "planned"
-    DONE = "done"
-    NOT_POSSIBLE = "not_possible"
-
-
-class TargetKind(StrEnum):
-    """What a report or an audit event is about."""
-
-    CONTRIBUTION = "contribution"
-    REPLY = "reply"
-    CONSULTATION = "consultation"
-
-
-class ReportReason(StrEnum):
-    INSULT = "insult"
-    PERSONAL_DATA = "personal_data"
-    SPAM = "spam"
-    OTHER = "other"
-
-
-@dataclass
-class Contribution:
-    id: str
-    consultation_id: str
-    geometry: Geometry | None
-    category: str
-    text: str
-    status: Status
-    created_at: datetime
-    updated_at: datetime
-    language: str = "de"
-    source: Source = Source.ONLINE
-    author_name: str | None = None
-    contact_email: str | None = field(default=None, repr=False)
-    participant_hash: str | None = field(default=None, repr=False)
-    photo_id: str | None = None
-    photo_alt: str | None = None
-    status_reason: str | None = None
-    planner_response: str | None = None
-    response_status: ResponseStatus | None = None
-    support_count: int = 0
-    reply_count: int = 0
-    """Published replies; derived by the store on read, ignored on write."""
-
-
-@dataclass
-class Reply:
-    id: str
-    contribution_id: str
-    text: str
-    status: Status
-    created_at: datetime
-    updated_at: datetime
-    language: str = "de"
-    author_name: str | None = None
-    participant_hash: str | None = field(default=None, repr=False)
-    status_reason: str | None = None
-
-
-@dataclass
-class Report:
-    """A resident's flag on a contribution or reply; one per participant and target."""
-
-    id: str
-    target_kind: TargetKind
-    target_id: str
-    participant_hash: str
-    reason: ReportReason
-    created_at: datetime
-    note: str | None = None
-    resolved_at: datetime | None = None
-    network_hash: str | None = field(default=None, repr=False)
-    """The reporter's network under the day's keyed hash, never the address."""
-
-
-@dataclass(frozen=True)
-class ReportTally:
-    """Open reports on one target: how many, and from how many distinct networks."""
-
-    reports: int = 0
-    networks: int = 0
-
-
-@dataclass(frozen=True)
-class IdempotencyKey:
-    """A send's Idempotency-Key: whose, for which request, with which status it is answered."""
-
-    participant_hash: str
-    key: str
-    request_hash: str
-    status_code: int
-    created_at: datetime
-    expires_at: datetime
-
-    def answered(self, response: Any) -> "IdempotencyRecord":
-        """The record to keep: this key with the first answer (JSON) to its send."""
-        return IdempotencyRecord(self, response)
-
-
-@dataclass(frozen=True)
-class IdempotencyRecord:
-    """An Idempotency-Key with the first answer to its send, stored with the row it created."""
-
-    key: IdempotencyKey
-    response: Any
-
-
-class IdempotencyKeyTaken(Exception):
-    """The participant's Idempotency-Key was stored first by another send; `earlier` is its."""
-
-    def __init__(self, earlier: IdempotencyRecord) -> None:
-        super().__init__(earlier.key.key)
-        self.earlier = earlier
-
-
-@dataclass
-class Photo:
-    """A re-encoded upload; the image files themselves live in the photo storage."""
-
-    id: str
-    participant_hash: str
-    width: int
-    height: int
-    created_at: datetime
-
-
-@dataclass
-class AuditEvent:
-    """Who changed what, when: `changes` maps a field to [before, after]."""
-
-    id: str
-    target_kind: TargetKind
-    target_id: str
-    actor: str
-    action: str
-    changes: dict[str, Any]
-    created_at: datetime
-
-
-class PlannerRole(StrEnum):
-    """Moderators moderate, respond and enter pins; admins also run consultations and accounts."""
-
-    MODERATOR = "moderator"
-    ADMIN = "admin"
-
-
-@dataclass
-class Planner:
-    id: str
-    username: str
-    password_hash: str = field(repr=False)
-    role: PlannerRole
-    created_at: datetime
-    disabled: bool = False
-
-
-@dataclass
-class PlannerSession:
-    """A signed-in browser; only the hash of the cookie's token is stored."""
-
-    token_hash: str
-    planner_id: str
-    csrf_token: str = field(repr=False)
-    created_at: datetime
-    expires_at: datetime
-    last_seen_at: datetime
-
-
-@dataclass(frozen=True)
-class SigninFailures:
-    """Failed sign-ins in a row for a username from one network, and when the last one was.
-
-    `username` is "" for the failures of a network for any username.
-    """
-
-    username: str
-    network_hash: str
-    count: int
-    last_at: datetime
-
-
-@dataclass(frozen=True)
-class ModerationQuery:
-    """A moderation queue: pins or replies in these statuses, or only those with open reports."""
-
-    consultation_id: str | None = None
-    statuses: Sequence[Status] = (Status.PENDING,)
-    reported_only: bool = False
-    limit: int = 200
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class BBox:
-    """Lon/lat rectangle; min <= max on both axes (checked where it is parsed)."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-
-@dataclass(frozen=True)
-class ContributionQuery:
-    consultation_id: str
-    statuses: Sequence[Status] = (Status.PUBLISHED,)
-    bbox: BBox | None = None
-    categories: Sequence[str] = ()
-    limit: int | None = None
-    offset: int = 0
-    created_from: datetime | None = None
-    """Inclusive lower bound on created_at (UTC)."""
-    created_to: datetime | None = None
-    """Exclusive upper bound on created_at (UTC)."""
+from typing import Protocol
+
+from geoapp.domain import (
+    AuditEvent,
+    Consultation,
+    Contribution,
+    ContributionQuery,
+    IdempotencyRecord,
+    ModerationQuery,
+    Photo,
+    Planner,
+    PlannerSession,
+    Reply,
+    Report,
+    ReportTally,
+    SigninFailures,
+    Status,
+    TargetKind,
+)
 
 
 class Store(Protocol):
@@ -509,6 +236,10 @@ class Store(Protocol):
 
         Expired records are removed whenever a new one is stored.
         """
+        ...
+
+    def forget_expired(self, now: datetime) -> int:
+        """Remove rate counters and idempotency records whose time ran out; how many."""
         ...
 
     def knows_participant(self, participant_hash: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from geoapp.store.base import BBox
+from geoapp.domain import BBox
 from geoapp.store.schema import contributions
 from geoapp.store.sql import SqlStore
 

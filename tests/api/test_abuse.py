@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.domain import ContributionQuery, Status, TargetKind
 from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.store import Store
-from geoapp.store.base import ContributionQuery, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
 from tests.api.test_photos import camera_jpeg, upload
 from tests.factories import (

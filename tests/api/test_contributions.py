@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.domain import ConsultationStatus, ContributionQuery, Moderation, Status
 from geoapp.store import Store, open_store
-from geoapp.store.base import ConsultationStatus, ContributionQuery, Moderation, Status
 from tests.factories import INSIDE, OUTSIDE, make_consultation, make_contribution, with_form_token
 from tests.live_server import serve
 

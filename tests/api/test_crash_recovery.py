@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
+from geoapp.domain import ContributionQuery, Status
 from geoapp.store import open_store
-from geoapp.store.base import ContributionQuery, Status
 from tests.api.test_contributions import body
 from tests.factories import make_consultation
 from tests.live_server import ServerProcess, open_like_the_page

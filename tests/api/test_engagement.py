@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
+from geoapp.domain import AuditEvent, ConsultationStatus, Moderation, Status, TargetKind
 from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.store import Store
-from geoapp.store.base import AuditEvent, ConsultationStatus, Moderation, Status, TargetKind
 from tests.api.test_contributions import assert_problem, body
 from tests.factories import (
     as_new_participant,

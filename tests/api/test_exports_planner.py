@@ -9,7 +9,7 @@ import pyproj
 import pytest
 import shapely
 
-from geoapp.store.base import PlannerRole, Status
+from geoapp.domain import PlannerRole, Status
 from tests.factories import make_consultation, make_contribution, sign_in_as
 
 EXPORT = "/api/planner/consultations/test/export"

@@ -4,7 +4,7 @@ import json
 
 import pyogrio
 
-from geoapp.store.base import ConsultationStatus, Status
+from geoapp.domain import ConsultationStatus, Status
 from tests.factories import make_consultation, make_contribution
 
 URL = "/api/consultations/test/contributions.geojson"

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from geoapp.api.headers import content_security_policy, inline_scripts, tile_source
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.domain import PlannerRole
 from geoapp.paths import bundled
-from geoapp.store.base import PlannerRole
 from tests.factories import make_consultation, make_contribution, sign_in_as
 
 STATIC = bundled("static")

@@ -8,12 +8,7 @@ import json
 from fastapi.testclient import TestClient
 
 from geoapp.store.base import Store
-from tests.factories import (
-    INSIDE,
-    PERIMETER,
-    make_consultation,
-    sign_in_as,
-)
+from tests.factories import INSIDE, PERIMETER, make_consultation, sign_in_as
 
 HUGE = "1" * 400  # an integer literal beyond the float range (about 1.8e308)
 

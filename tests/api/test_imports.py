@@ -8,7 +8,7 @@ import geopandas
 import shapely.geometry
 from pyproj import Transformer
 
-from geoapp.store.base import ConsultationStatus, ContributionQuery, Source, Status, TargetKind
+from geoapp.domain import ConsultationStatus, ContributionQuery, Source, Status, TargetKind
 from tests.factories import INSIDE, OUTSIDE, make_consultation, sign_in_as
 
 TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geoapp.store.base import (
+from geoapp.domain import (
     ConsultationStatus,
     Moderation,
     PlannerRole,

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import ContributionQuery, Status
+from geoapp.domain import ContributionQuery, Status
 from tests.api.test_contributions import assert_problem
 from tests.api.test_contributions import body as pin_body
 from tests.api.test_planner_consultations import payload as consultation_payload

@@ -14,7 +14,7 @@ from PIL import ExifTags, Image, ImageCms
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import ContributionQuery, Moderation, PlannerRole, Status
+from geoapp.domain import ContributionQuery, Moderation, PlannerRole, Status
 from tests.api.test_contributions import assert_problem, body
 from tests.factories import (
     as_new_participant,

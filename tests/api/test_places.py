@@ -1,6 +1,6 @@
 """Taking part without the map: choosing a place from the list, contributions "ohne Ort"."""
 
-from geoapp.store.base import ContributionQuery
+from geoapp.domain import ContributionQuery
 from tests.api.test_contributions import assert_problem, body, post
 from tests.factories import PERIMETER, make_consultation
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from geoapp.api.deps import get_admin
 from geoapp.app import create_app
 from geoapp.config import Settings
+from geoapp.domain import PlannerRole
 from geoapp.security.planner_sessions import token_hash
 from geoapp.services import planners
-from geoapp.store.base import PlannerRole
 from tests.factories import PLANNER_PASSWORD, make_planner, network_hash_of, sign_in_as
 
 SIGN_IN = ("POST", "/api/planner/session")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import ConsultationStatus, PlannerRole, Status
+from geoapp.domain import ConsultationStatus, PlannerRole, Status
 from tests.factories import PERIMETER, make_consultation, make_contribution, sign_in_as
 
 # A rectangle in ETRS89 / UTM 32N around the Heeren village core.

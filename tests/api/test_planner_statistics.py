@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-from geoapp.store.base import PlannerRole, Status
+from geoapp.domain import PlannerRole, Status
 from tests.factories import INSIDE, make_consultation, make_contribution, sign_in_as
 
 

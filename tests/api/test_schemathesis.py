@@ -28,7 +28,8 @@ from schemathesis.specs.openapi.checks import (
 
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import ContributionQuery, PlannerRole, Status, Store
+from geoapp.domain import ContributionQuery, PlannerRole, Status
+from geoapp.store.base import Store
 from tests.factories import PLANNER_PASSWORD, make_planner, make_reply
 
 CONFIG = schemathesis.Config.from_dict(

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Locator, Page, expect
 
-from geoapp.store.base import PlannerRole
+from geoapp.domain import PlannerRole
 from tests.browser.conftest import LiveApp
 from tests.factories import PLANNER_PASSWORD, make_planner
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Page, Request, expect
 
-from geoapp.store.base import ContributionQuery, Report, ReportReason, TargetKind
+from geoapp.domain import ContributionQuery, Report, ReportReason, TargetKind
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import fill_form, open_map, place_pin, send
 from tests.browser.planner_pages import choose_consultation, queue_item, sign_in

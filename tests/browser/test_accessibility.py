@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from geoapp.store.base import ContributionQuery
+from geoapp.domain import ContributionQuery
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import fill_form, open_map, popup, send, tab_to
 

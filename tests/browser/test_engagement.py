@@ -6,7 +6,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from geoapp.store.base import ContributionQuery, Status, TargetKind
+from geoapp.domain import ContributionQuery, Status, TargetKind
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import fill_form, open_map, place_pin, popup, send
 

@@ -4,8 +4,8 @@ import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
+from geoapp.domain import ContributionQuery, PlannerRole, Status
 from geoapp.services import planners
-from geoapp.store.base import ContributionQuery, PlannerRole, Status
 from tests.browser.conftest import LiveApp, PageProblems
 from tests.browser.pages import fill_form, open_map, place_pin, send, tab_to
 from tests.browser.planner_pages import (

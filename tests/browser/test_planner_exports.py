@@ -5,7 +5,7 @@ from pathlib import Path
 import pyogrio
 from playwright.sync_api import Page, expect
 
-from geoapp.store.base import ContributionQuery
+from geoapp.domain import ContributionQuery
 from tests.browser.conftest import LiveApp
 from tests.browser.planner_pages import choose_consultation, open_view, sign_in
 

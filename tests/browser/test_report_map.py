@@ -39,7 +39,9 @@ def report_file(store: Store, tmp_path: Path) -> Path:
         make_contribution(store, consultation, coordinates, category=category)
     path = tmp_path / "report.html"
     settings = Settings(data_dir=tmp_path, seed_demo=False)
-    path.write_text(report_map.build(store, "test", settings), encoding="utf-8")
+    path.write_text(
+        report_map.build(store, store.get_consultation("test"), settings), encoding="utf-8"
+    )
     return path
 
 
@@ -102,7 +104,10 @@ def test_pin_popup_shows_the_text_as_text(offline_page: Page, tmp_path: Path, st
     consultation = make_consultation(store)
     make_contribution(store, consultation, [7.7128, 51.5778], text="<b>fett</b> & Bank")
     path = tmp_path / "one.html"
-    path.write_text(report_map.build(store, "test", Settings(data_dir=tmp_path)), "utf-8")
+    path.write_text(
+        report_map.build(store, store.get_consultation("test"), Settings(data_dir=tmp_path)),
+        "utf-8",
+    )
     offline_page.goto(path.as_uri())
     pin = offline_page.locator(MARKERS).first
     pin.wait_for()

@@ -19,7 +19,9 @@ def attacked_report(store: Store, tmp_path: Path) -> Path:  # noqa: F811
     plant(store)
     path = tmp_path / "angriff.html"
     settings = Settings(data_dir=tmp_path, seed_demo=False)
-    path.write_text(report_map.build(store, SLUG, settings), encoding="utf-8")
+    path.write_text(
+        report_map.build(store, store.get_consultation(SLUG), settings), encoding="utf-8"
+    )
     return path
 
 

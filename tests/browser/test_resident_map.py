@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from geoapp.store.base import ContributionQuery, Status
+from geoapp.domain import ContributionQuery, Status
 from tests.browser.conftest import TILE_HOST, LiveApp, PageProblems
 from tests.browser.pages import fill_form, map_point, open_map, place_pin, popup, send
 

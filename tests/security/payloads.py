@@ -9,7 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from geoapp.store.base import Category, Contribution, Photo, Reply, Status, Store
+from geoapp.domain import Category, Contribution, Photo, Reply, Status
+from geoapp.store.base import Store
 from tests.factories import make_consultation
 
 PAYLOADS: tuple[str, ...] = (

@@ -57,7 +57,9 @@ def layers_of(path: Path) -> dict[str, pd.DataFrame]:
 def test_every_export_holds_each_payload_as_typed(
     fmt: Format, store: Store, planted: Planted, tmp_path: Path
 ) -> None:
-    made = exports.export_file(store, SLUG, fmt, None, exports.ExportFilter(), tmp_path)
+    made = exports.export_file(
+        store, store.get_consultation(SLUG), fmt, None, exports.ExportFilter(), tmp_path
+    )
     layers = layers_of(made.path)
     everything = set().union(*(cells(frame) for frame in layers.values()))
     for evaluated in EVALUATED:
@@ -100,7 +102,7 @@ def test_package_readme_shows_each_typed_text_literally(
     made = export_package.build(
         store,
         FileSystemPhotoStorage(tmp_path / "uploads"),
-        SLUG,
+        store.get_consultation(SLUG),
         exports.ExportFilter(),
         Licence("dl-de/by-2-0", "<img src=x onerror=alert(1)> [Stadt](javascript:alert(1))"),
         tmp_path,

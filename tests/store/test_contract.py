@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geoapp.store import Store, open_store
-from geoapp.store.base import (
+from geoapp.domain import (
     AuditEvent,
     BBox,
     ConsultationStatus,
@@ -33,6 +32,7 @@ from geoapp.store.base import (
     Status,
     TargetKind,
 )
+from geoapp.store import Store, open_store
 from tests.factories import INSIDE, make_consultation, make_contribution, make_reply
 
 
@@ -810,3 +810,28 @@ def test_knows_participants_by_what_they_sent(store: Store) -> None:
     store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "d" * 64))
     assert all(store.knows_participant(who * 64) for who in "abcd")
     assert not store.knows_participant("e" * 64)
+
+
+def test_erasure_also_forgets_the_answer_kept_for_a_retry(store: Store) -> None:
+    consultation = make_consultation(store)
+    answer = _answer("k-erase", {"text": "Ich heiße Erika Muster", "author_name": "Erika"})
+    pin = make_contribution(
+        store, consultation, participant_hash=RESIDENT, idempotency=answer, text="Erika"
+    )
+    event = AuditEvent(
+        str(uuid.uuid4()), TargetKind.CONTRIBUTION, pin.id, "anna", "erase", {}, datetime.now(UTC)
+    )
+    store.erase_personal_data(pin.id, event)
+    assert store.get_idempotency_record(RESIDENT, "k-erase", datetime.now(UTC)) is None
+
+
+def test_expired_counters_and_answers_are_forgotten_on_cleanup(store: Store) -> None:
+    now = datetime.now(UTC)
+    hour = timedelta(hours=1)
+    store.count_hit("pin:neu", now, now + hour)
+    store.count_hit("pin:alt", now - 2 * hour, now - hour)  # a window no request came after
+    old = _answer("k-alt", {"text": "alt"}, now=now - 2 * hour, lifetime=hour)
+    make_contribution(store, make_consultation(store), participant_hash=RESIDENT, idempotency=old)
+    assert store.forget_expired(now) == 2
+    assert store.count_hit("pin:neu", now, now + hour) == 2
+    assert store.forget_expired(now) == 0

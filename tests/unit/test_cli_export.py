@@ -9,8 +9,8 @@ import pytest
 
 from geoapp import cli
 from geoapp.config import Settings
+from geoapp.domain import Status
 from geoapp.store import open_store
-from geoapp.store.base import Status
 from tests.factories import make_consultation, make_contribution
 
 

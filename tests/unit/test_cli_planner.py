@@ -12,9 +12,9 @@ import pytest
 
 from geoapp import cli
 from geoapp.config import Settings
+from geoapp.domain import ContributionQuery, Source, Status
 from geoapp.security import passwords
 from geoapp.store import Store, open_store
-from geoapp.store.base import ContributionQuery, Source, Status
 from tests.factories import INSIDE, OUTSIDE, make_consultation
 
 

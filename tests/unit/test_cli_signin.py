@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from geoapp import cli
 from geoapp.app import create_app
 from geoapp.config import Settings
-from geoapp.store.base import Photo
+from geoapp.domain import Photo
 from tests.factories import PLANNER_PASSWORD, make_planner
 
 ATTACKER = ("203.0.113.7", 1234)

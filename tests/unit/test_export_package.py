@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 
 from geoapp.config import Settings
+from geoapp.domain import Status
 from geoapp.security.work_gates import WorkGate
 from geoapp.services import export_package, photos
 from geoapp.services.exports import ExportFilter
 from geoapp.store import Store
-from geoapp.store.base import Status
 from geoapp.store.photos import FileSystemPhotoStorage
 from tests.factories import make_consultation, make_contribution, make_reply
 
@@ -57,7 +57,7 @@ def package(store: Store, tmp_path: Path) -> tuple[Path, dict]:
     made = export_package.build(
         store,
         storage,
-        "test",
+        store.get_consultation("test"),
         ExportFilter(),
         LICENCE,
         out,

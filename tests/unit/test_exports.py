@@ -11,6 +11,7 @@ import pyproj
 import pytest
 import shapely
 
+from geoapp.domain import Contribution, ContributionQuery, Status
 from geoapp.errors import InvalidInput
 from geoapp.services import exports
 from geoapp.services.export_columns import (
@@ -22,7 +23,6 @@ from geoapp.services.export_columns import (
 )
 from geoapp.services.export_formats import Format
 from geoapp.store import Store
-from geoapp.store.base import Contribution, ContributionQuery, Status
 from tests.factories import make_consultation, make_contribution, make_reply
 
 FORMULA = '=HYPERLINK("http://example.org/x","Klick")'
@@ -63,7 +63,9 @@ def pins(store: Store) -> list[Contribution]:
 def export(store: Store, tmp_path: Path, fmt: Format, epsg: int | None = None, **filters) -> Path:
     out = tmp_path / str(fmt)
     out.mkdir()
-    return exports.export_file(store, "test", fmt, epsg, exports.ExportFilter(**filters), out).path
+    return exports.export_file(
+        store, store.get_consultation("test"), fmt, epsg, exports.ExportFilter(**filters), out
+    ).path
 
 
 def reference_xy(contribution: Contribution, epsg: int) -> tuple[float, float]:
@@ -175,7 +177,13 @@ def test_csv_has_bom_lonlat_and_projected_xy_and_a_semicolon_option(store, pins,
     german = tmp_path / "german"
     german.mkdir()
     exports.export_file(
-        store, "test", Format.CSV, 4326, exports.ExportFilter(), german, separator=";"
+        store,
+        store.get_consultation("test"),
+        Format.CSV,
+        4326,
+        exports.ExportFilter(),
+        german,
+        separator=";",
     )
     text = (german / "test.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("id;consultation;category;")

@@ -1,0 +1,110 @@
+"""The connection handling and contribution filters every part of the SQL store builds on."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
+
+from geoapp.domain import AuditEvent, BBox, ContributionQuery, Status, TargetKind
+from geoapp.store.schema import audit_events, contributions, replies
+from geoapp.store.sql.mapping import values
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+T = TypeVar("T")
+
+
+class SqlBase:
+    """Engine, transactions and shared query parts; subclasses supply the bbox filter."""
+
+    read_options: dict[str, Any] = {}  # noqa: RUF012
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._write() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**self.read_options) as conn:
+            yield conn
+
+    def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
+        with self._read() as conn:
+            return [convert(row) for row in conn.execute(stmt)]
+
+    def _first(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        return convert(row) if row else None
+
+    def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
+        """Contributions whose bounding box meets `bbox`; backends use their spatial index."""
+        c = contributions.c
+        return (
+            (c.min_lon <= bbox.max_lon)
+            & (c.max_lon >= bbox.min_lon)
+            & (c.min_lat <= bbox.max_lat)
+            & (c.max_lat >= bbox.min_lat)
+        )
+
+    def _filters(self, query: ContributionQuery) -> list[ColumnElement[bool]]:
+        c = contributions.c
+        filters = [c.consultation_id == query.consultation_id]
+        filters.append(c.status.in_([str(s) for s in query.statuses]))
+        if query.categories:
+            filters.append(c.category.in_(list(query.categories)))
+        if query.bbox is not None:
+            filters.append(self._bbox_clause(query.bbox))
+        if query.created_from is not None:
+            filters.append(c.created_at >= query.created_from)
+        if query.created_to is not None:
+            filters.append(c.created_at < query.created_to)
+        return filters
+
+
+def contributions_select() -> Select[Any]:
+    """Contributions with their number of published replies as `reply_count`."""
+    reply_count = (
+        select(func.count())
+        .where(
+            replies.c.contribution_id == contributions.c.id,
+            replies.c.status == str(Status.PUBLISHED),
+        )
+        .scalar_subquery()
+        .label("reply_count")
+    )
+    return select(contributions, reply_count)
+
+
+def about(table: Table, kind: TargetKind, target_id: str) -> Select[Any]:
+    """The rows of `table` (reports, audit events) about one target, oldest first."""
+    return (
+        select(table)
+        .where(table.c.target_kind == str(kind), table.c.target_id == target_id)
+        .order_by(table.c.created_at, table.c.id)
+    )
+
+
+def record(conn: Connection, *events: AuditEvent) -> None:
+    """Add audit events in the transaction of the change they record, in their order."""
+    if events:
+        conn.execute(insert(audit_events), [values(e, audit_events) for e in events])

@@ -1,0 +1,242 @@
+"""What residents send and read: consultations, contributions, supports, replies, photos."""
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, case, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from geoapp.domain import (
+    Consultation,
+    Contribution,
+    ContributionQuery,
+    IdempotencyRecord,
+    Photo,
+    PhotoTaken,
+    Reply,
+    Status,
+)
+from geoapp.store.schema import consultations, contributions, photos, replies, supports
+from geoapp.store.sql.core import contributions_select
+from geoapp.store.sql.idempotency import IdempotencyQueries, keep_answer
+from geoapp.store.sql.mapping import from_row, values
+
+STREAM_BATCH = 2000
+
+
+def _consultation(row: Any) -> Consultation:
+    return from_row(Consultation, row, consultations)
+
+
+def _contribution(row: Any) -> Contribution:
+    return from_row(Contribution, row, contributions)
+
+
+def _reply(row: Any) -> Reply:
+    return from_row(Reply, row, replies)
+
+
+class EngagementQueries(IdempotencyQueries):
+    # consultations
+
+    def add_consultation(self, consultation: Consultation) -> None:
+        with self._write() as conn:
+            conn.execute(insert(consultations).values(**values(consultation, consultations)))
+
+    def get_consultation(self, slug: str) -> Consultation | None:
+        stmt = select(consultations).where(consultations.c.slug == slug)
+        return self._first(stmt, _consultation)
+
+    def get_consultation_by_id(self, consultation_id: str) -> Consultation | None:
+        stmt = select(consultations).where(consultations.c.id == consultation_id)
+        return self._first(stmt, _consultation)
+
+    def list_consultations(self) -> list[Consultation]:
+        stmt = select(consultations).order_by(consultations.c.opens_at.desc())
+        return self._all(stmt, _consultation)
+
+    # contributions
+
+    def add_contribution(
+        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+    ) -> None:
+        try:
+            with self._write() as conn:
+                keep_answer(conn, idempotency)
+                conn.execute(insert(contributions).values(**values(contribution, contributions)))
+        except IntegrityError:
+            self._refuse_taken_key(idempotency)
+            # Two pins sent at once with the same photo: the unique index lets one through.
+            if contribution.photo_id and self.contribution_of_photo(contribution.photo_id):
+                raise PhotoTaken(contribution.photo_id) from None
+            raise
+
+    def get_contribution(self, contribution_id: str) -> Contribution | None:
+        stmt = contributions_select().where(contributions.c.id == contribution_id)
+        return self._first(stmt, _contribution)
+
+    def list_contributions(self, query: ContributionQuery) -> list[Contribution]:
+        return self._all(self._listing(query), _contribution)
+
+    def iter_contributions(self, query: ContributionQuery) -> Iterator[Contribution]:
+        with self._read() as conn:
+            rows = conn.execution_options(yield_per=STREAM_BATCH).execute(self._listing(query))
+            for row in rows:
+                yield _contribution(row)
+
+    def _listing(self, query: ContributionQuery) -> Select[Any]:
+        stmt = (
+            contributions_select()
+            .where(*self._filters(query))
+            .order_by(contributions.c.created_at.desc(), contributions.c.id)
+            .offset(query.offset)
+        )
+        return stmt if query.limit is None else stmt.limit(query.limit)
+
+    def count_contributions(self, query: ContributionQuery) -> int:
+        stmt = select(func.count()).select_from(contributions).where(*self._filters(query))
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
+        stmt = (
+            contributions_select()
+            .where(contributions.c.participant_hash == participant_hash)
+            .order_by(contributions.c.created_at.desc(), contributions.c.id)
+        )
+        return self._all(stmt, _contribution)
+
+    # supports
+
+    def set_support(
+        self, contribution_id: str, participant_hash: str, supported: bool, now: datetime
+    ) -> int:
+        try:
+            with self._write() as conn:
+                _change_support(conn, contribution_id, participant_hash, supported, now)
+                return _support_count(conn, contribution_id)
+        except IntegrityError:
+            # The row came first from a concurrent request of the same participant (or the
+            # contribution is gone): the count as it stands.
+            with self._read() as conn:
+                return _support_count(conn, contribution_id)
+
+    def supported_among(self, participant_hash: str, contribution_ids: Sequence[str]) -> set[str]:
+        if not contribution_ids:
+            return set()
+        stmt = select(supports.c.contribution_id).where(
+            supports.c.participant_hash == participant_hash,
+            supports.c.contribution_id.in_(list(contribution_ids)),
+        )
+        with self._read() as conn:
+            return set(conn.execute(stmt).scalars())
+
+    # replies
+
+    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
+        try:
+            with self._write() as conn:
+                keep_answer(conn, idempotency)
+                conn.execute(insert(replies).values(**values(reply, replies)))
+        except IntegrityError:
+            self._refuse_taken_key(idempotency)
+            raise
+
+    def get_reply(self, reply_id: str) -> Reply | None:
+        return self._first(select(replies).where(replies.c.id == reply_id), _reply)
+
+    def list_replies(self, contribution_id: str, statuses: Sequence[Status]) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .where(
+                replies.c.contribution_id == contribution_id,
+                replies.c.status.in_([str(s) for s in statuses]),
+            )
+            .order_by(replies.c.created_at, replies.c.id)
+        )
+        return self._all(stmt, _reply)
+
+    def replies_of_contributions(
+        self, query: ContributionQuery, statuses: Sequence[Status]
+    ) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .join(contributions, replies.c.contribution_id == contributions.c.id)
+            .where(*self._filters(query), replies.c.status.in_([str(s) for s in statuses]))
+            .order_by(contributions.c.created_at.desc(), contributions.c.id, replies.c.created_at)
+        )
+        return self._all(stmt, _reply)
+
+    def replies_of_participant(self, participant_hash: str) -> list[Reply]:
+        stmt = (
+            select(replies)
+            .where(replies.c.participant_hash == participant_hash)
+            .order_by(replies.c.created_at.desc(), replies.c.id)
+        )
+        return self._all(stmt, _reply)
+
+    # photos
+
+    def add_photo(self, photo: Photo) -> None:
+        with self._write() as conn:
+            conn.execute(insert(photos).values(**values(photo, photos)))
+
+    def get_photo(self, photo_id: str) -> Photo | None:
+        stmt = select(photos).where(photos.c.id == photo_id)
+        return self._first(stmt, lambda row: from_row(Photo, row, photos))
+
+    def contribution_of_photo(self, photo_id: str) -> Contribution | None:
+        stmt = contributions_select().where(contributions.c.photo_id == photo_id)
+        return self._first(stmt, _contribution)
+
+    def delete_orphan_photos(self, before: datetime, limit: int) -> list[str]:
+        used = select(contributions.c.photo_id).where(contributions.c.photo_id.is_not(None))
+        with self._write() as conn:
+            ids = list(
+                conn.execute(
+                    select(photos.c.id)
+                    .where(photos.c.created_at < before, photos.c.id.not_in(used))
+                    .order_by(photos.c.created_at)
+                    .limit(limit)
+                ).scalars()
+            )
+            if ids:
+                conn.execute(delete(photos).where(photos.c.id.in_(ids)))
+        return ids
+
+
+def _change_support(
+    conn: Connection, contribution_id: str, participant_hash: str, supported: bool, now: datetime
+) -> None:
+    """Add or remove the supports row and move the denormalised count with it."""
+    row = (supports.c.contribution_id == contribution_id) & (
+        supports.c.participant_hash == participant_hash
+    )
+    exists = conn.execute(select(supports.c.contribution_id).where(row)).first() is not None
+    if supported == exists:
+        return
+    if supported:
+        conn.execute(
+            insert(supports).values(
+                contribution_id=contribution_id, participant_hash=participant_hash, created_at=now
+            )
+        )
+        step = 1
+    else:
+        conn.execute(delete(supports).where(row))
+        step = -1
+    moved = contributions.c.support_count + step
+    conn.execute(
+        update(contributions)
+        .where(contributions.c.id == contribution_id)
+        # The count is denormalised (demo pins start with one and no rows): never below zero.
+        .values(support_count=case((moved < 0, 0), else_=moved))
+    )
+
+
+def _support_count(conn: Connection, contribution_id: str) -> int:
+    count = conn.execute(
+        select(contributions.c.support_count).where(contributions.c.id == contribution_id)
+    ).scalar_one_or_none()
+    return int(count or 0)

@@ -1,0 +1,239 @@
+"""The planners' work on what came in: reports, status changes, edits, erasure, queues, audit."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from geoapp.domain import (
+    EDITABLE_FIELDS,
+    AuditEvent,
+    Consultation,
+    Contribution,
+    ModerationQuery,
+    Reply,
+    Report,
+    ReportTally,
+    Status,
+    TargetKind,
+)
+from geoapp.store.schema import (
+    audit_events,
+    consultations,
+    contributions,
+    idempotency_keys,
+    photos,
+    replies,
+    reports,
+)
+from geoapp.store.sql.core import SqlBase, about, contributions_select, record
+from geoapp.store.sql.mapping import DERIVED, from_row, values
+
+_STATUS_TABLES: dict[TargetKind, Table] = {
+    TargetKind.CONTRIBUTION: contributions,
+    TargetKind.REPLY: replies,
+}
+
+
+class ModerationQueries(SqlBase):
+    def add_report(self, report: Report) -> ReportTally | None:
+        try:
+            with self._write() as conn:
+                conn.execute(insert(reports).values(**values(report, reports)))
+                reports_, networks = conn.execute(
+                    select(*_tally_columns(report.target_kind, report.target_id))
+                ).one()
+                return ReportTally(int(reports_), int(networks))
+        except IntegrityError:
+            return None
+
+    def list_reports(self, kind: TargetKind, target_id: str) -> list[Report]:
+        return self._all(about(reports, kind, target_id), lambda r: from_row(Report, r, reports))
+
+    def set_status(
+        self,
+        kind: TargetKind,
+        target_id: str,
+        status: Status,
+        reason: str | None,
+        event: AuditEvent,
+        expected: Status | None = None,
+    ) -> bool:
+        table = _STATUS_TABLES[kind]
+        stmt = (
+            update(table)
+            .where(table.c.id == target_id)
+            .values(status=str(status), status_reason=reason, updated_at=event.created_at)
+        )
+        if expected is not None:
+            stmt = stmt.where(table.c.status == str(expected))
+        with self._write() as conn:
+            if conn.execute(stmt).rowcount == 0:
+                return False
+            record(conn, event)
+        return True
+
+    def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
+        stmt = about(audit_events, kind, target_id)
+        return self._all(stmt, lambda r: from_row(AuditEvent, r, audit_events))
+
+    def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
+        # One executemany per table: 100,000 imported or benchmark pins take seconds, not minutes.
+        with self._write() as conn:
+            if pins:
+                conn.execute(insert(contributions), [values(c, contributions) for c in pins])
+            record(conn, *events)
+
+    def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
+        row = values(contribution, contributions)
+        written = (*EDITABLE_FIELDS, *DERIVED[contributions](contribution))
+        with self._write() as conn:
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution.id)
+                .values(**{k: row[k] for k in written}, updated_at=event.created_at)
+            )
+            record(conn, event)
+
+    def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
+        with self._write() as conn:
+            photo_id, participant_hash = conn.execute(
+                select(contributions.c.photo_id, contributions.c.participant_hash).where(
+                    contributions.c.id == contribution_id
+                )
+            ).one()
+            if participant_hash is not None:
+                # The first answer kept for a retry repeats the pin's text and name.
+                conn.execute(
+                    delete(idempotency_keys).where(
+                        idempotency_keys.c.participant_hash == participant_hash
+                    )
+                )
+            conn.execute(
+                update(contributions)
+                .where(contributions.c.id == contribution_id)
+                .values(
+                    author_name=None,
+                    contact_email=None,
+                    photo_id=None,
+                    photo_alt=None,
+                    updated_at=event.created_at,
+                )
+            )
+            if photo_id is not None:
+                conn.execute(delete(photos).where(photos.c.id == photo_id))
+            _erase_audited_texts(conn, contribution_id)
+            record(conn, event)
+        return photo_id
+
+    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
+        stmt = (
+            update(reports)
+            .where(
+                reports.c.target_kind == str(kind),
+                reports.c.target_id == target_id,
+                reports.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
+        with self._write() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
+        c = contributions.c
+        open_reports, networks = _tally_columns(TargetKind.CONTRIBUTION, c.id)
+        stmt = contributions_select().add_columns(open_reports, networks)
+        if query.consultation_id is not None:
+            stmt = stmt.where(c.consultation_id == query.consultation_id)
+        stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
+        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
+        return self._all(
+            stmt, lambda row: (from_row(Contribution, row, contributions), _tally(row))
+        )
+
+    def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:
+        r = replies.c
+        open_reports, networks = _tally_columns(TargetKind.REPLY, r.id)
+        stmt = select(replies, open_reports, networks)
+        if query.consultation_id is not None:
+            stmt = stmt.join(contributions, contributions.c.id == r.contribution_id).where(
+                contributions.c.consultation_id == query.consultation_id
+            )
+        stmt = stmt.where(*_queue_filters(query, r.status, open_reports))
+        stmt = stmt.order_by(r.created_at.desc(), r.id).limit(query.limit).offset(query.offset)
+        return self._all(stmt, lambda row: (from_row(Reply, row, replies), _tally(row)))
+
+    def update_consultation(self, consultation: Consultation) -> None:
+        row = values(consultation, consultations)
+        # The pause has its own writer (set_pause), so an edit cannot undo a pause.
+        for column in ("id", "slug", "created_at", "paused_at", "pause_message"):
+            del row[column]
+        with self._write() as conn:
+            conn.execute(
+                update(consultations).where(consultations.c.id == consultation.id).values(**row)
+            )
+
+    def set_pause(
+        self,
+        consultation_id: str,
+        paused_at: datetime | None,
+        message: str | None,
+        event: AuditEvent,
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(consultations)
+                .where(consultations.c.id == consultation_id)
+                .values(paused_at=paused_at, pause_message=message, updated_at=event.created_at)
+            )
+            record(conn, event)
+
+
+def _erase_audited_texts(conn: Connection, contribution_id: str) -> None:
+    """Blank the texts a pin had before its edits; the trail still shows that it was edited."""
+    for event_id, changes in conn.execute(
+        select(audit_events.c.id, audit_events.c.changes).where(
+            audit_events.c.target_kind == str(TargetKind.CONTRIBUTION),
+            audit_events.c.target_id == contribution_id,
+        )
+    ):
+        if "text" in changes:
+            erased = {**changes, "text": [None, None]}
+            conn.execute(
+                update(audit_events).where(audit_events.c.id == event_id).values(changes=erased)
+            )
+
+
+def _tally(row: Any) -> ReportTally:
+    return ReportTally(int(row.open_reports), int(row.report_networks))
+
+
+def _tally_columns(kind: TargetKind, target_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries: open reports on the target (`open_reports`) and their distinct
+    networks (`report_networks`)."""
+    about_target = (
+        reports.c.target_kind == str(kind),
+        reports.c.target_id == target_id,
+        reports.c.resolved_at.is_(None),
+    )
+    count = select(func.count()).where(*about_target).scalar_subquery().label("open_reports")
+    networks = (
+        select(func.count(reports.c.network_hash.distinct()))
+        .where(*about_target)
+        .scalar_subquery()
+        .label("report_networks")
+    )
+    return count, networks
+
+
+def _queue_filters(
+    query: ModerationQuery, status: ColumnElement[Any], open_reports: Any
+) -> list[ColumnElement[bool]]:
+    filters = []
+    if query.statuses:
+        filters.append(status.in_([str(s) for s in query.statuses]))
+    if query.reported_only:
+        filters.append(open_reports > 0)
+    return filters
