@@ -5,9 +5,11 @@ POST /api/participant issues, signed by the server; the server keeps only a hash
 Every state-changing request needs that token and counts against the rate limits.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from geoapp.api import idempotency, problems
@@ -42,6 +44,28 @@ from geoapp.services import contributions, my_contributions, replies, reports, s
 from geoapp.services.reports import HideRule, Reporter
 
 router = APIRouter(prefix="/api", tags=["residents"])
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Who reports (counted against the report limits) and when reports hide a target."""
+
+    reporter: Reporter
+    rule: HideRule
+
+
+def get_reporting(
+    participant: ParticipantDep,
+    network: ClientNetworkDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Reporting:
+    limiter.check(Action.REPORT, participant, datetime.now(UTC))
+    rule = HideRule(settings.report_threshold, settings.report_network_threshold)
+    return Reporting(Reporter(participant, network), rule)
+
+
+ReportingDep = Annotated[Reporting, Depends(get_reporting)]
 
 REPORT_RESPONSES = {
     200: {"model": ReportReceipt, "description": "This browser had already reported it."},
@@ -204,24 +228,14 @@ def reply(
     responses=REPORT_RESPONSES,
 )
 def report_contribution(
-    contribution_id: str,
-    body: ReportCreate,
-    response: Response,
-    store: StoreDep,
-    settings: SettingsDep,
-    participant: ParticipantDep,
-    network: ClientNetworkDep,
-    limiter: LimiterDep,
+    contribution_id: str, body: ReportCreate, response: Response, store: StoreDep, who: ReportingDep
 ) -> ReportReceipt:
     """Report a pin as inappropriate; enough reports hide it until a planner has looked.
 
     Hiding needs reports from several participants *and* networks; a pin a planner restored
     is not hidden again by reports, they only put it in the planners' queue.
     """
-    limiter.check(Action.REPORT, participant, datetime.now(UTC))
-    result = reports.report_contribution(
-        store, contribution_id, body, Reporter(participant, network), _hide_rule(settings)
-    )
+    result = reports.report_contribution(store, contribution_id, body, who.reporter, who.rule)
     return _receipt(result, response)
 
 
@@ -232,20 +246,10 @@ def report_contribution(
     responses=REPORT_RESPONSES,
 )
 def report_reply(
-    reply_id: str,
-    body: ReportCreate,
-    response: Response,
-    store: StoreDep,
-    settings: SettingsDep,
-    participant: ParticipantDep,
-    network: ClientNetworkDep,
-    limiter: LimiterDep,
+    reply_id: str, body: ReportCreate, response: Response, store: StoreDep, who: ReportingDep
 ) -> ReportReceipt:
     """Report a reply as inappropriate; enough reports hide it until a planner has looked."""
-    limiter.check(Action.REPORT, participant, datetime.now(UTC))
-    result = reports.report_reply(
-        store, reply_id, body, Reporter(participant, network), _hide_rule(settings)
-    )
+    result = reports.report_reply(store, reply_id, body, who.reporter, who.rule)
     return _receipt(result, response)
 
 
@@ -253,10 +257,6 @@ def report_reply(
 def my_contributions_list(store: StoreDep, participant: OptionalParticipantDep) -> MyContributions:
     """“Meine Beiträge”: pins and replies sent from this browser, with status and answers."""
     return my_contributions.list_mine(store, participant)
-
-
-def _hide_rule(settings: Settings) -> HideRule:
-    return HideRule(settings.report_threshold, settings.report_network_threshold)
 
 
 def _receipt(result: tuple[ReportReceipt, bool], response: Response) -> ReportReceipt:
