@@ -129,6 +129,14 @@ EDITABLE_FIELDS = ("category", "text", "geometry", "planner_response", "response
 """The fields of a contribution a planner may change after it came in (each change audited)."""
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The planners' public answer under a pin: their text and where the matter stands."""
+
+    planner_response: str | None
+    response_status: ResponseStatus | None
+
+
 @dataclass
 class Reply:
     id: str

@@ -4,12 +4,13 @@ Every change is written together with its audit event (who, when, field: [before
 nothing is deleted except personal data on a data-subject request, and that is audited too.
 """
 
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import fields, replace
+from datetime import datetime
 from typing import Any
 
 from geoapp.domain import (
     EDITABLE_FIELDS,
+    Answer,
     Contribution,
     ModerationQuery,
     Reply,
@@ -84,7 +85,10 @@ def change_status(
     actor: str,
     now: datetime,
 ) -> None:
-    """Apply a decision if the rules allow it; open reports on the target count as handled."""
+    """Apply a decision, with the public answer given with it, if the rules allow it.
+
+    Open reports on the target count as handled; all of it is one store call.
+    """
     if kind == TargetKind.CONTRIBUTION:
         contribution = _contribution(store, target_id)
         before, old_reason = contribution.status, contribution.status_reason
@@ -104,15 +108,31 @@ def change_status(
     changes: dict[str, list[Any]] = {"status": [str(before), str(change.status)]}
     if reason != old_reason:
         changes["status_reason"] = [old_reason, reason]
-    event = audit.event(kind, target_id, actor, action, changes, now)
-    if not store.set_status(kind, target_id, change.status, reason, event, expected=before):
+    events = [audit.event(kind, target_id, actor, action, changes, now)]
+    answer = None
+    if kind == TargetKind.CONTRIBUTION:
+        answer_given = {
+            "planner_response": change.response,
+            "response_status": change.response_status,
+        }
+        given = ContributionEdit(**{k: v for k, v in answer_given.items() if v is not None})
+        answered = _answered(contribution, given)
+        if answer_changes := _changes(contribution, answered):
+            answer = Answer(answered.planner_response, answered.response_status)
+            events.append(audit.event(kind, target_id, actor, "respond", answer_changes, now))
+    # The decision, its answer, the reports it deals with and its audit events stand or fall
+    # together: a concurrent decision leaves none of them half-written.
+    if not store.set_status(
+        kind,
+        target_id,
+        change.status,
+        reason,
+        *events,
+        expected=before,
+        answer=answer,
+        resolve_reports=True,
+    ):
         raise NotAllowedNow("moderation_conflict")
-    store.resolve_reports(kind, target_id, now)
-    answer = {"planner_response": change.response, "response_status": change.response_status}
-    given = {field: value for field, value in answer.items() if value is not None}
-    if kind == TargetKind.CONTRIBUTION and given:
-        # One microsecond later, so that the trail lists the decision before the answer.
-        edit(store, target_id, ContributionEdit(**given), actor, now + timedelta(microseconds=1))
 
 
 def edit(
@@ -123,7 +143,6 @@ def edit(
     consultation = store.get_consultation_by_id(current.consultation_id)
     if consultation is None:
         raise NotFound("contribution_not_found")
-    given = data.model_fields_set
     updated = current
     if data.category is not None and data.category != current.category:
         require_category(consultation, data.category)
@@ -132,22 +151,34 @@ def edit(
         updated = replace(updated, text=data.text)
     if data.geometry is not None:
         updated = replace(updated, geometry=located(consultation, data.geometry))
-    if "planner_response" in given:
-        updated = replace(updated, planner_response=data.planner_response or None)
-    if "response_status" in given:
-        updated = replace(updated, response_status=data.response_status)
-    changes = {
-        name: [_plain(getattr(current, name)), _plain(getattr(updated, name))]
-        for name in EDITABLE_FIELDS
-        if getattr(current, name) != getattr(updated, name)
-    }
+    updated = _answered(updated, data)
+    changes = _changes(current, updated)
     if not changes:
         return _out(store, current)
-    answered_only = set(changes) <= {"planner_response", "response_status"}
+    answered_only = set(changes) <= {f.name for f in fields(Answer)}
     action = "respond" if answered_only else "edit"
     event = audit.event(TargetKind.CONTRIBUTION, current.id, actor, action, changes, now)
     store.update_contribution(updated, event)
     return get(store, current.id)
+
+
+def _answered(contribution: Contribution, data: ContributionEdit) -> Contribution:
+    """The pin with the public answer given in `data`; an empty text removes the answer."""
+    given = data.model_fields_set
+    if "planner_response" in given:
+        contribution = replace(contribution, planner_response=data.planner_response or None)
+    if "response_status" in given:
+        contribution = replace(contribution, response_status=data.response_status)
+    return contribution
+
+
+def _changes(before: Contribution, after: Contribution) -> dict[str, list[Any]]:
+    """The editable fields that differ, as the audit trail records them: [before, after]."""
+    return {
+        name: [_plain(getattr(before, name)), _plain(getattr(after, name))]
+        for name in EDITABLE_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    }
 
 
 def audit_trail(store: Store, kind: TargetKind, target_id: str) -> list[AuditEventOut]:

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from geoapp.domain import (
+    Answer,
     AuditEvent,
     Consultation,
     Contribution,
@@ -104,18 +105,22 @@ class Store(Protocol):
         target_id: str,
         status: Status,
         reason: str | None,
-        event: AuditEvent,
+        *events: AuditEvent,
         expected: Status | None = None,
+        answer: Answer | None = None,
+        resolve_reports: bool = False,
     ) -> bool:
-        """Change a contribution's or reply's status and record `event` in one transaction.
+        """Change a contribution's or reply's status and record `events` in one transaction.
 
-        With `expected`, only a target currently in that status changes (so two concurrent
-        decisions cannot both apply). Returns False, and records nothing, when nothing changed.
+        `answer` is written with it (contributions only); `resolve_reports` marks the open
+        reports on the target as dealt with. The change's time is the first event's. With
+        `expected`, only a target currently in that status changes (so two concurrent
+        decisions cannot both apply). Returns False, and writes nothing, when nothing changed.
         """
         ...
 
     def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
-        """The audit trail of one contribution or reply, oldest first."""
+        """The audit trail of one contribution or reply, oldest first, in the order written."""
         ...
 
     def add_photo(self, photo: Photo) -> None: ...
@@ -143,10 +148,6 @@ class Store(Protocol):
 
         The erasure itself is recorded as `event`.
         """
-        ...
-
-    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
-        """Mark the open reports on a target as dealt with; returns how many."""
         ...
 
     def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:

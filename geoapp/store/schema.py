@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -164,14 +165,19 @@ photos = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    Column("id", String(36), primary_key=True),
+    # The write order: events of one moment (a decision and its answer) keep it in the trail.
+    Column("seq", Integer, autoincrement=True),
+    Column("id", String(36), nullable=False),
     Column("target_kind", String(16), nullable=False),
     Column("target_id", String(36), nullable=False),
     Column("actor", String(80), nullable=False),
     Column("action", String(32), nullable=False),
     Column("changes", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("seq", name="pk_audit_events"),
+    UniqueConstraint("id", name="uq_audit_event_id"),
     Index("ix_audit_target", "target_kind", "target_id", "created_at"),
+    sqlite_autoincrement=True,
 )
 
 planners = Table(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from geoapp.domain import (
+    Answer,
     AuditEvent,
     BBox,
     ConsultationStatus,
@@ -268,6 +269,80 @@ def test_status_change_with_expected_status_applies_once(store: Store) -> None:
     assert not store.set_status(
         TargetKind.CONTRIBUTION, missing.target_id, Status.HIDDEN, None, missing
     )
+
+
+def _decision_and_answer(pin_id: str, at: datetime) -> tuple[AuditEvent, AuditEvent]:
+    """A rejection and its answer at one moment, with ids that sort the other way round."""
+    decision = replace(_hide_event(TargetKind.CONTRIBUTION, pin_id), id="f" * 36, created_at=at)
+    answer = replace(
+        decision, id="0" * 36, action="respond", changes={"response_status": [None, "done"]}
+    )
+    return decision, answer
+
+
+def test_status_change_with_answer_writes_status_answer_reports_and_trail_at_once(
+    store: Store,
+) -> None:
+    pin = make_contribution(store, make_consultation(store), status=Status.PENDING)
+    store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64))
+    now = datetime.now(UTC)
+    decision, respond = _decision_and_answer(pin.id, now)
+    answer = Answer("Erledigt, die Bank steht.", ResponseStatus.DONE)
+    assert store.set_status(
+        TargetKind.CONTRIBUTION,
+        pin.id,
+        Status.REJECTED,
+        "off_topic",
+        decision,
+        respond,
+        expected=Status.PENDING,
+        answer=answer,
+        resolve_reports=True,
+    )
+    changed = store.get_contribution(pin.id)
+    assert (changed.status, changed.status_reason) == (Status.REJECTED, "off_topic")
+    assert (changed.planner_response, changed.response_status) == (
+        "Erledigt, die Bank steht.",
+        ResponseStatus.DONE,
+    )
+    assert changed.text == pin.text and changed.updated_at == now
+    [report] = store.list_reports(TargetKind.CONTRIBUTION, pin.id)
+    assert report.resolved_at == now
+    assert store.list_audit(TargetKind.CONTRIBUTION, pin.id) == [decision, respond]
+
+
+def test_status_change_with_answer_refused_as_a_whole_on_conflict(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store), status=Status.PUBLISHED)
+    store.add_report(_report(TargetKind.CONTRIBUTION, pin.id, "a" * 64))
+    decision, respond = _decision_and_answer(pin.id, datetime.now(UTC))
+    assert not store.set_status(
+        TargetKind.CONTRIBUTION,
+        pin.id,
+        Status.REJECTED,
+        "off_topic",
+        decision,
+        respond,
+        expected=Status.PENDING,
+        answer=Answer("Zu spät.", ResponseStatus.NOT_POSSIBLE),
+        resolve_reports=True,
+    )
+    assert store.get_contribution(pin.id) == pin
+    [report] = store.list_reports(TargetKind.CONTRIBUTION, pin.id)
+    assert report.resolved_at is None
+    assert store.list_audit(TargetKind.CONTRIBUTION, pin.id) == []
+
+
+def test_audit_events_of_one_moment_come_back_in_the_order_written(store: Store) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    now = datetime.now(UTC)
+    # Ids descending, so an order by id would list them backwards.
+    events = [
+        replace(_event(pin.id, f"edit-{n}"), id=f"{9 - n}" * 36, created_at=now) for n in range(5)
+    ]
+    store.add_contributions([], events[:2])
+    for event in events[2:]:
+        store.update_contribution(pin, event)
+    assert store.list_audit(TargetKind.CONTRIBUTION, pin.id) == events
 
 
 def test_photo_round_trips_and_knows_its_contribution(store: Store) -> None:
@@ -544,8 +619,13 @@ def test_moderation_queue_filters_and_counts_open_reports(store: Store) -> None:
     flagged = ModerationQuery(consultation.id, statuses=(), reported_only=True)
     queue = store.moderation_queue(flagged)
     assert [(c.id, n) for c, n in queue] == [(reported.id, ReportTally(3, 2))]
-    assert store.resolve_reports(TargetKind.CONTRIBUTION, reported.id, now) == 3
+    hide = _hide_event(TargetKind.CONTRIBUTION, reported.id)
+    assert store.set_status(
+        TargetKind.CONTRIBUTION, reported.id, Status.HIDDEN, "insult", hide, resolve_reports=True
+    )
     assert store.moderation_queue(flagged) == []
+    resolved = store.list_reports(TargetKind.CONTRIBUTION, reported.id)
+    assert [r.resolved_at for r in resolved] == [hide.created_at] * 3
 
 
 def test_reply_queue_filters_by_consultation_and_status(store: Store) -> None:

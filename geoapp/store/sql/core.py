@@ -96,11 +96,16 @@ def contributions_select() -> Select[Any]:
 
 
 def about(table: Table, kind: TargetKind, target_id: str) -> Select[Any]:
-    """The rows of `table` (reports, audit events) about one target, oldest first."""
+    """The rows of `table` (reports, audit events) about one target, oldest first.
+
+    Rows of the same moment come in the order written where the table numbers its rows (the
+    audit events' `seq`), else by id.
+    """
+    tiebreak = table.c.seq if "seq" in table.c else table.c.id
     return (
         select(table)
         .where(table.c.target_kind == str(kind), table.c.target_id == target_id)
-        .order_by(table.c.created_at, table.c.id)
+        .order_by(table.c.created_at, tiebreak)
     )
 
 

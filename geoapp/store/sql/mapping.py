@@ -18,7 +18,6 @@ import shapely.geometry
 from sqlalchemy import Row, Table
 
 from geoapp.domain import Contribution
-from geoapp.store.schema import contributions
 
 T = TypeVar("T")
 
@@ -31,18 +30,21 @@ def _bbox(contribution: Contribution) -> dict[str, float | None]:
     return dict(zip(("min_lon", "min_lat", "max_lon", "max_lat"), bounds, strict=True))
 
 
-DERIVED: dict[Table, Callable[[Any], dict[str, Any]]] = {contributions: _bbox}
-"""Columns computed from a row's fields on write (and not read back)."""
+DERIVED: dict[type, Callable[[Any], dict[str, Any]]] = {Contribution: _bbox}
+"""Per row type, the columns computed from its fields on write (and not read back)."""
 
 
 def values(obj: Any, table: Table) -> dict[str, Any]:
-    """A row object's fields as the column values of `table` (fields without a column skipped)."""
+    """A row object's fields as the column values of `table` (fields without a column skipped).
+
+    A partial row (e.g. a pin's `Answer`) gives only its own columns.
+    """
     row = {
         f.name: _to_column(getattr(obj, f.name))
         for f in dataclasses.fields(obj)
         if f.name in table.c
     }
-    derive = DERIVED.get(table)
+    derive = DERIVED.get(type(obj))
     return {**row, **derive(obj)} if derive else row
 
 

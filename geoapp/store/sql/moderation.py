@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geoapp.domain import (
     EDITABLE_FIELDS,
+    Answer,
     AuditEvent,
     Consultation,
     Contribution,
@@ -58,21 +59,31 @@ class ModerationQueries(SqlBase):
         target_id: str,
         status: Status,
         reason: str | None,
-        event: AuditEvent,
+        *events: AuditEvent,
         expected: Status | None = None,
+        answer: Answer | None = None,
+        resolve_reports: bool = False,
     ) -> bool:
+        if answer is not None and kind != TargetKind.CONTRIBUTION:
+            raise ValueError("only a contribution has a public answer")
         table = _STATUS_TABLES[kind]
+        now = events[0].created_at
+        answered = values(answer, table) if answer is not None else {}
         stmt = (
             update(table)
             .where(table.c.id == target_id)
-            .values(status=str(status), status_reason=reason, updated_at=event.created_at)
+            .values(status=str(status), status_reason=reason, updated_at=now, **answered)
         )
         if expected is not None:
             stmt = stmt.where(table.c.status == str(expected))
         with self._write() as conn:
             if conn.execute(stmt).rowcount == 0:
                 return False
-            record(conn, event)
+            if resolve_reports:
+                conn.execute(
+                    update(reports).where(*_open_reports(kind, target_id)).values(resolved_at=now)
+                )
+            record(conn, *events)
         return True
 
     def list_audit(self, kind: TargetKind, target_id: str) -> list[AuditEvent]:
@@ -88,7 +99,7 @@ class ModerationQueries(SqlBase):
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
         row = values(contribution, contributions)
-        written = (*EDITABLE_FIELDS, *DERIVED[contributions](contribution))
+        written = (*EDITABLE_FIELDS, *DERIVED[Contribution](contribution))
         with self._write() as conn:
             conn.execute(
                 update(contributions)
@@ -127,19 +138,6 @@ class ModerationQueries(SqlBase):
             _erase_audited_texts(conn, contribution_id)
             record(conn, event)
         return photo_id
-
-    def resolve_reports(self, kind: TargetKind, target_id: str, now: datetime) -> int:
-        stmt = (
-            update(reports)
-            .where(
-                reports.c.target_kind == str(kind),
-                reports.c.target_id == target_id,
-                reports.c.resolved_at.is_(None),
-            )
-            .values(resolved_at=now)
-        )
-        with self._write() as conn:
-            return int(conn.execute(stmt).rowcount)
 
     def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
         c = contributions.c
@@ -210,14 +208,19 @@ def _tally(row: Any) -> ReportTally:
     return ReportTally(int(row.open_reports), int(row.report_networks))
 
 
-def _tally_columns(kind: TargetKind, target_id: Any) -> tuple[Any, Any]:
-    """Scalar subqueries: open reports on the target (`open_reports`) and their distinct
-    networks (`report_networks`)."""
-    about_target = (
+def _open_reports(kind: TargetKind, target_id: Any) -> tuple[ColumnElement[bool], ...]:
+    """The conditions for the reports on a target that no planner has dealt with yet."""
+    return (
         reports.c.target_kind == str(kind),
         reports.c.target_id == target_id,
         reports.c.resolved_at.is_(None),
     )
+
+
+def _tally_columns(kind: TargetKind, target_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries: open reports on the target (`open_reports`) and their distinct
+    networks (`report_networks`)."""
+    about_target = _open_reports(kind, target_id)
     count = select(func.count()).where(*about_target).scalar_subquery().label("open_reports")
     networks = (
         select(func.count(reports.c.network_hash.distinct()))
