@@ -1,5 +1,6 @@
 """Limits, shared field types and the base of every response read from a domain object."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -14,45 +15,37 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from geoapp.domain import (
-    Source,
-)
+from geoapp.domain import Source
 
 TEXT_MAX = 2000
-
-
 NAME_MAX = 80
-
-
 REPLY_MAX = 1000
-
-
 NOTE_MAX = 500
-
-
 ALT_MAX = 300
-
-
 RESPONSE_MAX = 2000
 
 
+@dataclass(frozen=True)
+class ExportColumn:
+    """Marks a planner field as an export column, and says what the column means.
+
+    `services/export_columns.py` reads these, so the export and its data dictionary follow
+    the field where it is declared.
+    """
+
+    short: str
+    """Shapefile field name (dBase allows at most 10 characters)."""
+    de: str
+    en: str
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
-
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
-
-
 ReplyText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_MAX)
 ]
-
-
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
-
-
 AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=ALT_MAX)]
-
-
 Response = Annotated[str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX)]
 
 

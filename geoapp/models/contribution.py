@@ -1,7 +1,7 @@
 """Contributions (pins) and their photos: sent, public, the sender's own, as planners see them."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,7 @@ from geoapp.domain import (
 from geoapp.models.base import (
     AltText,
     EntrySource,
+    ExportColumn,
     FormToken,
     FromDomain,
     Honeypot,
@@ -173,25 +174,72 @@ class MyContributions(BaseModel):
 class ContributionForPlanner(FromDomain):
     """A contribution with what only planners see: contact e-mail, source, open reports."""
 
-    id: str
-    consultation: str
+    # A field with an `ExportColumn` is an export column too, in the order declared here.
+    id: Annotated[
+        str, ExportColumn("id", "Kennung des Beitrags (UUID)", "Contribution identifier (UUID)")
+    ]
+    consultation: Annotated[
+        str, ExportColumn("consult", "Kurzname der Beteiligung", "Consultation slug")
+    ]
     geometry: dict[str, Any] | None
-    category: str
-    text: str
-    author_name: str | None
+    category: Annotated[str, ExportColumn("category", "Schlüssel des Themas", "Category key")]
+    text: Annotated[
+        str,
+        ExportColumn("text", "Text des Beitrags, unverändert", "Contribution text, unchanged"),
+    ]
+    author_name: Annotated[
+        str | None,
+        ExportColumn(
+            "author",
+            "Öffentlicher Name, falls angegeben (nie E-Mail-Adressen)",
+            "Public name if given (never e-mail addresses)",
+        ),
+    ]
     contact_email: str | None
     language: str
-    source: Source
-    status: Status
+    created_at: Annotated[
+        datetime,
+        ExportColumn(
+            "created",
+            "Eingangszeit, ISO 8601 in UTC (z. B. 2026-05-04T09:30:00Z)",
+            "Time received, ISO 8601 in UTC (e.g. 2026-05-04T09:30:00Z)",
+        ),
+    ]
+    status: Annotated[
+        Status,
+        ExportColumn(
+            "status",
+            "published, pending, rejected oder hidden (veröffentlicht, wird geprüft, abgelehnt, "
+            "ausgeblendet)",
+            "published, pending, rejected or hidden",
+        ),
+    ]
     status_reason: str | None
-    planner_response: str | None
+    planner_response: Annotated[
+        str | None,
+        ExportColumn(
+            "response", "Antwort der Planung, falls vorhanden", "Planners' response, if any"
+        ),
+    ]
     response_status: ResponseStatus | None
-    support_count: int
-    reply_count: int
+    support_count: Annotated[
+        int, ExportColumn("supports", "Anzahl Unterstützungen", "Number of supports")
+    ]
+    reply_count: Annotated[
+        int,
+        ExportColumn("replies", "Anzahl veröffentlichter Antworten", "Number of published replies"),
+    ]
+    source: Annotated[
+        Source,
+        ExportColumn(
+            "source",
+            "Herkunft: online, office, workshop, paper oder import",
+            "Source: online, office, workshop, paper or import",
+        ),
+    ]
     has_photo: bool
     open_reports: int
     report_networks: int = Field(
         default=0, description="Distinct networks among the open reports (hashed, per day)."
     )
-    created_at: datetime
     updated_at: datetime
