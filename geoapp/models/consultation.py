@@ -3,21 +3,10 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from geoapp.domain import (
-    ConsultationStatus,
-    Moderation,
-)
-from geoapp.models.base import (
-    FromDomain,
-    UtcDatetime,
-)
+from geoapp.domain import ConsultationStatus, Moderation
+from geoapp.models.base import FromDomain, UtcDatetime
 
 
 class CategoryPublic(FromDomain):

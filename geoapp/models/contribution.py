@@ -3,18 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-)
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from geoapp.domain import (
-    ResponseStatus,
-    Source,
-    Status,
-)
+from geoapp.domain import ResponseStatus, Source, Status
 from geoapp.models.base import (
     AltText,
     EntrySource,

@@ -2,10 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    Field,
-)
+from pydantic import BaseModel, Field
 
 
 class MapConfig(BaseModel):

@@ -2,22 +2,10 @@
 
 from enum import StrEnum
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
-from geoapp.domain import (
-    ReportReason,
-    ResponseStatus,
-    Status,
-    TargetKind,
-)
-from geoapp.models.base import (
-    Note,
-    Response,
-)
+from geoapp.domain import ReportReason, ResponseStatus, Status, TargetKind
+from geoapp.models.base import Note, Response
 
 
 class ReportCreate(BaseModel):

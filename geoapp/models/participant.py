@@ -1,9 +1,6 @@
 """A participant's browser token and form start."""
 
-from pydantic import (
-    BaseModel,
-    Field,
-)
+from pydantic import BaseModel, Field
 
 
 class ParticipantState(BaseModel):

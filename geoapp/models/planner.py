@@ -3,17 +3,10 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    StringConstraints,
-)
+from pydantic import BaseModel, StringConstraints
 
-from geoapp.domain import (
-    PlannerRole,
-)
-from geoapp.models.base import (
-    FromDomain,
-)
+from geoapp.domain import PlannerRole
+from geoapp.models.base import FromDomain
 
 
 class SignIn(BaseModel):

@@ -1,10 +1,6 @@
 """RFC 9457 problem documents."""
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class FieldProblem(BaseModel):

@@ -2,22 +2,10 @@
 
 from datetime import datetime
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
-from geoapp.domain import (
-    Status,
-)
-from geoapp.models.base import (
-    FormToken,
-    FromDomain,
-    Honeypot,
-    Name,
-    ReplyText,
-)
+from geoapp.domain import Status
+from geoapp.models.base import FormToken, FromDomain, Honeypot, Name, ReplyText
 
 
 class ReplyCreate(BaseModel):

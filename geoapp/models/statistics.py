@@ -2,10 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import (
-    BaseModel,
-    Field,
-)
+from pydantic import BaseModel, Field
 
 
 class CountOverTime(BaseModel):
