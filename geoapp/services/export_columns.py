@@ -1,9 +1,15 @@
 """The one column dictionary of every export: names, Shapefile names, German and English text.
 
-Writers, the data package README and docs/exports.md all read it, so they cannot disagree.
+A contribution field's column is declared with the field (`ExportColumn` in
+`ContributionForPlanner`), computed columns here. Writers, the data package README and
+docs/exports.md all read it, so they cannot disagree.
 """
 
 from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from geoapp.models import ContributionForPlanner, ExportColumn
 
 
 @dataclass(frozen=True)
@@ -15,49 +21,10 @@ class Column:
     en: str
 
 
-CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
-    Column("id", "id", "Kennung des Beitrags (UUID)", "Contribution identifier (UUID)"),
-    Column("consultation", "consult", "Kurzname der Beteiligung", "Consultation slug"),
-    Column("category", "category", "Schlüssel des Themas", "Category key"),
-    Column(
-        "category_label", "cat_label", "Thema (Bezeichnung, deutsch)", "Category label (German)"
-    ),
-    Column("text", "text", "Text des Beitrags, unverändert", "Contribution text, unchanged"),
-    Column(
-        "author_name",
-        "author",
-        "Öffentlicher Name, falls angegeben (nie E-Mail-Adressen)",
-        "Public name if given (never e-mail addresses)",
-    ),
-    Column(
-        "created_at",
-        "created",
-        "Eingangszeit, ISO 8601 in UTC (z. B. 2026-05-04T09:30:00Z)",
-        "Time received, ISO 8601 in UTC (e.g. 2026-05-04T09:30:00Z)",
-    ),
-    Column(
-        "status",
-        "status",
-        "published, pending, rejected oder hidden (veröffentlicht, wird geprüft, abgelehnt, "
-        "ausgeblendet)",
-        "published, pending, rejected or hidden",
-    ),
-    Column(
-        "planner_response",
-        "response",
-        "Antwort der Planung, falls vorhanden",
-        "Planners' response, if any",
-    ),
-    Column("support_count", "supports", "Anzahl Unterstützungen", "Number of supports"),
-    Column(
-        "reply_count", "replies", "Anzahl veröffentlichter Antworten", "Number of published replies"
-    ),
-    Column(
-        "source",
-        "source",
-        "Herkunft: online, office, workshop, paper oder import",
-        "Source: online, office, workshop, paper or import",
-    ),
+CATEGORY_LABEL = Column(
+    "category_label", "cat_label", "Thema (Bezeichnung, deutsch)", "Category label (German)"
+)
+PHOTO_COLUMNS: tuple[Column, ...] = (
     Column(
         "photo",
         "photo",
@@ -71,6 +38,26 @@ CONTRIBUTION_COLUMNS: tuple[Column, ...] = (
         "Description of the photo (alternative text), if given",
     ),
 )
+
+
+def _exported_fields(
+    model: type[BaseModel], after: dict[str, tuple[Column, ...]]
+) -> tuple[Column, ...]:
+    """The fields of `model` marked with an `ExportColumn`, in declared order, each followed
+    by the computed columns `after` puts behind it."""
+    columns: list[Column] = []
+    for name, field in model.model_fields.items():
+        columns += [
+            Column(name, m.short, m.de, m.en) for m in field.metadata if isinstance(m, ExportColumn)
+        ]
+        columns += after.get(name, ())
+    return tuple(columns)
+
+
+CONTRIBUTION_COLUMNS: tuple[Column, ...] = _exported_fields(
+    ContributionForPlanner, after={"category": (CATEGORY_LABEL,), "source": PHOTO_COLUMNS}
+)
+"""The planners' contribution fields with an `ExportColumn`, and the computed columns."""
 
 COORDINATE_COLUMNS: tuple[Column, ...] = (
     Column("lon", "lon", "Längengrad, WGS84 (EPSG:4326)", "Longitude, WGS84 (EPSG:4326)"),
