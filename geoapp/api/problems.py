@@ -100,6 +100,12 @@ VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
 }
 
 
+# pydantic error type → message key, whichever field it is about.
+KIND_KEYS: dict[str, tuple[str, dict[str, Any]]] = {
+    "control_characters": ("text_control_characters", {}),
+}
+
+
 class BodyTooLarge(StarletteHTTPException):
     """Raised by the body-size limit before the whole body is read.
 
@@ -185,8 +191,12 @@ def _field_error(error: dict[str, Any], language: str) -> dict[str, Any]:
     kind = error.get("type", "")
     if kind == "json_invalid" or (not loc and kind in ("model_attributes_type", "dict_type")):
         return {"field": "body", "message": "", "code": "json_invalid", "params": {}}
-    key, params = VALIDATION_KEYS.get((field, kind)) or VALIDATION_KEYS.get(
-        (field, None), ("field_missing" if kind == "missing" else "field_invalid", {})
+    key, params = (
+        VALIDATION_KEYS.get((field, kind))
+        or KIND_KEYS.get(kind)
+        or VALIDATION_KEYS.get(
+            (field, None), ("field_missing" if kind == "missing" else "field_invalid", {})
+        )
     )
     params = {"field": field, "reason": error.get("msg", ""), **params}
     # The model's own limit, so that one message serves pins (2000) and replies (1000) alike.

@@ -1,5 +1,6 @@
 """Limits, shared field types and the base of every response read from a domain object."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,6 +15,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from geoapp.domain import Source
 
@@ -39,14 +41,35 @@ class ExportColumn:
     en: str
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
-ReplyText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_MAX)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but tab and line breaks: invisible to the writer, refused by
+PostgreSQL (NUL) and by XML 1.0, so a KML or GeoPackage reader would fail on the export."""
+
+
+def printable(text: str) -> str:
+    """`text` unless it holds a control character (a pydantic error a resident can act on)."""
+    if CONTROL_CHARACTERS.search(text):
+        raise PydanticCustomError("control_characters", "text holds control characters")
+    return text
+
+
+Printable = AfterValidator(printable)
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
+    Printable,
 ]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
-AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=ALT_MAX)]
-Response = Annotated[str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX), Printable]
+ReplyText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_MAX),
+    Printable,
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), Printable]
+AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=ALT_MAX), Printable]
+Response = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=RESPONSE_MAX), Printable
+]
 
 
 def in_utc(moment: datetime) -> datetime:
