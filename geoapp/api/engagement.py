@@ -6,13 +6,13 @@ Every state-changing request needs that token and counts against the rate limits
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api import idempotency, problems
+from geoapp.api import problems
 from geoapp.api.deps import (
     ClientNetworkDep,
     KeysDep,
@@ -23,9 +23,8 @@ from geoapp.api.deps import (
     SettingsDep,
     StoreDep,
 )
-from geoapp.api.idempotency import IdempotencyKeyHeader
+from geoapp.api.sends import SenderDep
 from geoapp.config import Settings
-from geoapp.domain import IdempotencyKey
 from geoapp.errors import NotAllowedNow
 from geoapp.models import (
     ContributionDetail,
@@ -179,45 +178,29 @@ def take_back_support(
 def reply(
     contribution_id: str,
     body: ReplyCreate,
+    sender: SenderDep,
     store: StoreDep,
     settings: SettingsDep,
-    keys: KeysDep,
     language: LanguageDep,
-    participant: ParticipantDep,
-    limiter: LimiterDep,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Reply to a published pin. `status` says whether it shows at once or after review.
 
     Like the pin form, the reply form sends the `form_token` of GET /api/form-start.
     """
-
-    def create(idempotent: IdempotencyKey | None) -> ReplyPublic:
-        now = datetime.now(UTC)
-        form_starts.require_human(
-            body.form_token, body.website, keys.form_start, settings.form_min_seconds, now
-        )
-        limiter.check(Action.REPLY, participant, now)
-        return replies.create(
+    return sender.send(
+        Action.REPLY,
+        f"reply:{contribution_id}",
+        body,
+        lambda now, key: replies.create(
             store,
             contribution_id,
             body,
-            participant,
+            sender.participant,
             language,
             settings.intake_daily_cap,
             now,
-            idempotent,
-        )
-
-    return idempotency.run_once(
-        store,
-        participant,
-        idempotency_key,
-        f"reply:{contribution_id}",
-        body,
-        create,
-        status.HTTP_201_CREATED,
-        timedelta(hours=settings.idempotency_hours),
+            key,
+        ),
     )
 
 

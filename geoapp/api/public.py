@@ -1,27 +1,21 @@
 """Residents' routes: consultations, their published pins, and new contributions."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from geoapp.api import idempotency, problems
+from geoapp.api import problems
 from geoapp.api.deps import (
     BBoxDep,
-    KeysDep,
     LanguageDep,
-    LimiterDep,
-    ParticipantDep,
     PublicConsultationDep,
     SettingsDep,
     StoreDep,
 )
-from geoapp.api.idempotency import IdempotencyKeyHeader
-from geoapp.domain import IdempotencyKey
+from geoapp.api.sends import SenderDep
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
-from geoapp.security import form_starts
 from geoapp.security.rate_limits import Action
 from geoapp.services import consultations, contributions
 
@@ -73,45 +67,29 @@ def list_contributions(
 )
 def create_contribution(
     body: ContributionCreate,
+    sender: SenderDep,
     store: StoreDep,
     settings: SettingsDep,
-    keys: KeysDep,
     language: LanguageDep,
-    participant: ParticipantDep,
-    limiter: LimiterDep,
     consultation: PublicConsultationDep,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A new pin. `status` says whether it is shown at once ("published") or after review.
 
     A photo is uploaded first (POST /api/photos) and named here by `photo_id`. The form asks
     GET /api/form-start when it opens and sends that token as `form_token`.
     """
-
-    def create(idempotent: IdempotencyKey | None) -> ContributionPublic:
-        now = datetime.now(UTC)
-        form_starts.require_human(
-            body.form_token, body.website, keys.form_start, settings.form_min_seconds, now
-        )
-        limiter.check(Action.PIN, participant, now)
-        return contributions.create(
+    return sender.send(
+        Action.PIN,
+        f"pin:{consultation.slug}",
+        body,
+        lambda now, key: contributions.create(
             store,
             consultation,
             body,
             language,
-            participant,
+            sender.participant,
             settings.intake_daily_cap,
             now,
-            idempotent,
-        )
-
-    return idempotency.run_once(
-        store,
-        participant,
-        idempotency_key,
-        f"pin:{consultation.slug}",
-        body,
-        create,
-        status.HTTP_201_CREATED,
-        timedelta(hours=settings.idempotency_hours),
+            key,
+        ),
     )
