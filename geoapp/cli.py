@@ -1,5 +1,5 @@
 """Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
-`report`, `import`, `export`, `cleanup`."""
+`report`, `import`, `export`, `columns`, `cleanup`."""
 
 import argparse
 import getpass
@@ -91,6 +91,11 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--to", dest="created_to", type=_utc, help="ISO 8601, exclusive")
     export.add_argument("--separator", choices=["comma", "semicolon"], default="comma")
 
+    columns = commands.add_parser(
+        "columns", help="print the column dictionary of every export (Markdown tables)"
+    )
+    columns.add_argument("--language", choices=["de", "en"], default="de")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -100,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         "report": _report,
         "import": _import,
         "export": _export,
+        "columns": _columns,
         "cleanup": _cleanup,
     }
     try:
@@ -282,6 +288,12 @@ def _export(args: argparse.Namespace) -> None:
                 )
             shutil.move(made.path, args.output)
     print(f"{total} Beiträge → {args.output}")
+
+
+def _columns(args: argparse.Namespace) -> None:
+    from geoapp.services.export_columns import dictionary
+
+    print(dictionary(args.language))
 
 
 def _utc(value: str) -> datetime:

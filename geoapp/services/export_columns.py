@@ -113,3 +113,19 @@ def markdown_table(columns: tuple[Column, ...], language: str) -> str:
         f"| `{c.name}` | `{c.short}` | {c.de if language == 'de' else c.en} |" for c in columns
     ]
     return "\n".join(lines)
+
+
+TABLES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    ("Beiträge", "Contribution columns", CONTRIBUTION_COLUMNS + COORDINATE_COLUMNS),
+    ("Antworten", "Reply columns", REPLY_COLUMNS),
+    ("Gebiet", "Perimeter columns", PERIMETER_COLUMNS),
+)
+"""Every layer of the exports with its German and English heading."""
+
+
+def dictionary(language: str) -> str:
+    """Every layer's columns as Markdown, headed, in German ("de") or English."""
+    return "\n\n".join(
+        f"### {de if language == 'de' else en}\n\n{markdown_table(columns, language)}"
+        for de, en, columns in TABLES
+    )

@@ -64,3 +64,22 @@ def test_export_of_an_unknown_consultation_says_so(pins, tmp_path, capsys) -> No
     with pytest.raises(SystemExit):
         cli.main(["export", "nirgends", "-o", str(tmp_path / "x.gpkg")])
     assert "nirgends" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_columns_command_describes_every_column_an_export_writes(
+    pins, tmp_path, capsys, language
+) -> None:
+    out = tmp_path / "out.gpkg"
+    cli.main(["export", "test", "--format", "gpkg", "--crs", "EPSG:25832", "-o", str(out)])
+    written = {
+        layer: pyogrio.read_info(out, layer=layer)["fields"]
+        for layer in ("contributions", "replies", "perimeter")
+    }
+    capsys.readouterr()
+    cli.main(["columns", "--language", language])
+    dictionary = capsys.readouterr().out
+    for layer, fields in written.items():
+        for field in fields:
+            assert f"| `{field}` |" in dictionary, (layer, field)
+    assert ("Bedeutung" if language == "de" else "Meaning") in dictionary
