@@ -130,21 +130,31 @@ def _policy(directives: dict[str, list[str]]) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
+def security_headers(settings: Settings) -> dict[str, str]:
+    """The headers every response carries (a route may set its own CSP first)."""
+    headers = {
+        CSP: content_security_policy(settings.tile_url),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": REFERRER_POLICY,
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if settings.cookie_secure and settings.hsts_seconds > 0:
+        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_seconds}"
+    return headers
+
+
 class SecurityHeaders:
-    """ASGI middleware: the headers above on every HTTP response; planner data never cached."""
+    """ASGI middleware: the headers above on every HTTP response; planner data never cached.
+
+    A 500 is answered outside every middleware (Starlette's ServerErrorMiddleware), so the
+    error handler adds `security_headers` itself.
+    """
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.defaults = {
-            CSP: content_security_policy(settings.tile_url),
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": REFERRER_POLICY,
-            "Permissions-Policy": PERMISSIONS_POLICY,
-            "Cross-Origin-Opener-Policy": "same-origin",
-        }
-        if settings.cookie_secure and settings.hsts_seconds > 0:
-            self.defaults["Strict-Transport-Security"] = f"max-age={settings.hsts_seconds}"
+        self.defaults = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

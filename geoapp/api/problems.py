@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from geoapp.api.headers import NO_STORE, security_headers
 from geoapp.errors import (
     Busy,
     DomainError,
@@ -177,7 +178,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(request, 500, "internal_error")
+        response = problem(request, 500, "internal_error")
+        response.headers.update(security_headers(request.app.state.settings))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
 
 
 def _language(request: Request) -> str:

@@ -156,3 +156,24 @@ def test_api_docs_load_only_files_of_this_origin(app_client) -> None:
         assert app_client.get(asset).status_code == 200, asset
     assert app_client.get("/redoc").status_code == 404
     assert app_client.get("/openapi.json").status_code == 200
+
+
+def test_an_unexpected_error_answers_a_problem_with_the_same_headers(settings) -> None:
+    app = create_app(settings)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/broken-for-this-test", broken)
+    # Before the static files' catch-all mount.
+    app.router.routes.insert(0, app.router.routes.pop())
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/broken-for-this-test", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "a bug" not in response.text
+    assert directives(response)["default-src"] == ["'self'"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
