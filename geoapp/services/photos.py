@@ -166,8 +166,9 @@ def require_attachable(
 
 
 def to_public(contribution: Contribution) -> PhotoPublic | None:
-    """The photo of a contribution as the map shows it, or None."""
-    if contribution.photo_id is None:
+    """The photo of a contribution as the map shows it; None without one, or when `serve`
+    withholds it (a hidden or rejected pin's photo: its owner would see a broken image)."""
+    if contribution.photo_id is None or contribution.status in WITHDRAWN:
         return None
     return PhotoPublic(
         url=_url(contribution.photo_id, "large"),

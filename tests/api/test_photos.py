@@ -337,6 +337,9 @@ def test_photo_of_a_hidden_or_rejected_pin_is_served_to_nobody(
     assert_problem(app_client.get(photo["thumbnail_url"]), 404)
     revalidated = app_client.get(photo["url"], headers={"If-None-Match": cached.headers["etag"]})
     assert_problem(revalidated, 404)
+    # "Meine Beiträge" shows the pin with its decision, not a link to a withheld photo.
+    mine = app_client.get("/api/me/contributions").json()["contributions"]
+    assert [(p["id"], p["photo"]) for p in mine] == [(created["id"], None)]
 
 
 def test_unknown_photo_or_variant_is_404(app_client) -> None:
