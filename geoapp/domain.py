@@ -314,7 +314,9 @@ class ThemeTextQuery:
 
     consultation_id: str
     statuses: Sequence[Status] = (Status.PUBLISHED,)
-    category: str | None = None
+    categories: Sequence[str] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
     area: Geometry | None = None
     """A (Multi)Polygon in WGS84: only pins whose point lies in it (edge included)."""
     limit: int | None = None

@@ -23,7 +23,14 @@ from geoapp.api.deps import (
 from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.config import Settings
 from geoapp.domain import Status, TargetKind
-from geoapp.errors import Busy, NotAllowedNow, NotFound, NotSignedIn, TooManyAttempts
+from geoapp.errors import (
+    Busy,
+    InvalidInput,
+    NotAllowedNow,
+    NotFound,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -34,10 +41,11 @@ from geoapp.models import (
     SignIn,
     Statistics,
     StatusChange,
+    Themes,
 )
 from geoapp.security import planner_sessions
 from geoapp.security.rate_limits import Action
-from geoapp.services import moderation, planner_entries, planners, report_map, statistics
+from geoapp.services import moderation, planner_entries, planners, report_map, statistics, themes
 from geoapp.services.planners import SignedIn
 
 # Signing in is the one planner route open to anonymous callers.
@@ -253,6 +261,38 @@ def enter_contribution(
 def consultation_statistics(consultation: PlannerConsultationDep, store: StoreDep) -> Statistics:
     """Counts by category, status, source and week; the most supported pins."""
     return statistics.for_consultation(store, consultation)
+
+
+@router.get(
+    "/consultations/{slug}/themes",
+    response_model=Themes,
+    responses=problems.declare(InvalidInput, Busy),
+)
+def consultation_themes(
+    consultation: PlannerConsultationDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    gates: GatesDep,
+    category: Annotated[str | None, Query(description="Only pins of this topic (its key).")] = None,
+    area: Annotated[
+        str | None,
+        Query(
+            description="Only pins inside this GeoJSON Polygon or MultiPolygon (WGS84).",
+            examples=[
+                '{"type":"Polygon","coordinates":[[[7.70,51.57],[7.72,51.57],'
+                "[7.72,51.59],[7.70,51.57]]]}"
+            ],
+        ),
+    ] = None,
+) -> Themes:
+    """Frequent terms and groups of similar published pins, computed on this server.
+
+    A plain `def`: FastAPI runs it in its thread pool, so the computation never blocks the
+    event loop; the themes gate bounds how many run at once.
+    """
+    limits = themes.ThemeLimits(settings.themes_max_texts, settings.themes_max_features)
+    drawn = themes.parse_area(area, settings.max_perimeter_vertices)
+    return themes.for_consultation(store, consultation, limits, gates.themes, category, drawn)
 
 
 @router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)

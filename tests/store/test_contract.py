@@ -954,8 +954,10 @@ def test_theme_texts_are_the_published_pins_newest_first(store: Store) -> None:
     ]
     assert found.texts[0].point == tuple(INSIDE)
     assert found.matched == 2
-    by_topic = store.theme_texts(ThemeTextQuery(consultation.id, category="parken-verkehr"))
+    by_topic = store.theme_texts(ThemeTextQuery(consultation.id, categories=["parken-verkehr"]))
     assert [t.text for t in by_topic.texts] == ["neu"] and by_topic.matched == 1
+    by_date = store.theme_texts(ThemeTextQuery(consultation.id, created_to=start + timedelta(1)))
+    assert [t.text for t in by_date.texts] == ["alt"] and by_date.matched == 1
 
 
 def test_theme_texts_limit_keeps_the_newest_and_counts_all(store: Store) -> None:

@@ -20,7 +20,9 @@ class ThemeQueries(SqlBase):
             ContributionQuery(
                 query.consultation_id,
                 statuses=query.statuses,
-                categories=(query.category,) if query.category else (),
+                categories=query.categories,
+                created_from=query.created_from,
+                created_to=query.created_to,
                 bbox=_bbox_of(query.area) if query.area else None,
             )
         )
