@@ -8,28 +8,82 @@ import itertools
 
 THEMES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "sitzen": (
-        ["Mehr Bänke", "Eine Bank", "Sitzbänke", "Bänke zum Ausruhen", "Eine Sitzgelegenheit",
-         "Neue Parkbänke", "Bänke mit Lehne"],
-        ["im Schatten", "am Spielplatz", "für ältere Menschen", "unter den Bäumen",
-         "am Teich", "zum Verweilen"],
-        ["wären schön.", "fehlen hier.", "bitte aufstellen!", "zum Hinsetzen wünsche ich mir.",
-         "würden den Platz beleben."],
+        [
+            "Mehr Bänke",
+            "Eine Bank",
+            "Sitzbänke",
+            "Bänke zum Ausruhen",
+            "Eine Sitzgelegenheit",
+            "Neue Parkbänke",
+            "Bänke mit Lehne",
+        ],
+        [
+            "im Schatten",
+            "am Spielplatz",
+            "für ältere Menschen",
+            "unter den Bäumen",
+            "am Teich",
+            "zum Verweilen",
+        ],
+        [
+            "wären schön.",
+            "fehlen hier.",
+            "bitte aufstellen!",
+            "zum Hinsetzen wünsche ich mir.",
+            "würden den Platz beleben.",
+        ],
     ),
     "licht": (
-        ["Die Beleuchtung", "Mehr Laternen", "Straßenlaternen", "Helles Licht",
-         "Die Lampen", "Eine bessere Beleuchtung", "Licht"],
-        ["am Weg nachts", "abends im Park", "nach Einbruch der Dunkelheit", "in der Nacht",
-         "auf dem dunklen Fußweg", "im Winter abends"],
-        ["ist zu dunkel.", "fehlt, man fühlt sich unsicher.", "bitte erneuern!",
-         "damit man nachts sicher nach Hause kommt.", "sind kaputt."],
+        [
+            "Die Beleuchtung",
+            "Mehr Laternen",
+            "Straßenlaternen",
+            "Helles Licht",
+            "Die Lampen",
+            "Eine bessere Beleuchtung",
+            "Licht",
+        ],
+        [
+            "am Weg nachts",
+            "abends im Park",
+            "nach Einbruch der Dunkelheit",
+            "in der Nacht",
+            "auf dem dunklen Fußweg",
+            "im Winter abends",
+        ],
+        [
+            "ist zu dunkel.",
+            "fehlt, man fühlt sich unsicher.",
+            "bitte erneuern!",
+            "damit man nachts sicher nach Hause kommt.",
+            "sind kaputt.",
+        ],
     ),
     "radweg": (
-        ["Ein Radweg", "Der Fahrradweg", "Eine sichere Radverbindung", "Radfahrstreifen",
-         "Ein breiter Radweg", "Fahrradstraße", "Radspur"],
-        ["zur Schule", "nach Kamen", "an der Hauptstraße", "entlang der Bahn",
-         "für Kinder auf dem Rad", "zum Bahnhof"],
-        ["fehlt.", "wäre wichtig für Radfahrer.", "bitte ausbauen!", "mit Markierung auf der Fahrbahn.",
-         "damit Radler nicht auf dem Gehweg fahren."],
+        [
+            "Ein Radweg",
+            "Der Fahrradweg",
+            "Eine sichere Radverbindung",
+            "Radfahrstreifen",
+            "Ein breiter Radweg",
+            "Fahrradstraße",
+            "Radspur",
+        ],
+        [
+            "zur Schule",
+            "nach Kamen",
+            "an der Hauptstraße",
+            "entlang der Bahn",
+            "für Kinder auf dem Rad",
+            "zum Bahnhof",
+        ],
+        [
+            "fehlt.",
+            "wäre wichtig für Radfahrer.",
+            "bitte ausbauen!",
+            "mit Markierung auf der Fahrbahn.",
+            "damit Radler nicht auf dem Gehweg fahren.",
+        ],
     ),
 }
 
@@ -41,7 +95,5 @@ def theme_texts(per_theme: int = 20) -> list[tuple[str, str]]:
         combos = itertools.product(range(len(subjects)), range(len(places)), range(len(endings)))
         # Step through the combinations so that consecutive texts differ in every part.
         chosen = [c for i, c in enumerate(combos) if i % 11 == 0][:per_theme]
-        made[theme] = [
-            f"{subjects[s]} {places[p]} {endings[e]}" for s, p, e in chosen
-        ]
+        made[theme] = [f"{subjects[s]} {places[p]} {endings[e]}" for s, p, e in chosen]
     return [(theme, made[theme][i]) for i in range(per_theme) for theme in THEMES]
