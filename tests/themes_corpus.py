@@ -6,6 +6,10 @@ grouping that recovers them does so from what the texts mean, not from one repea
 
 import itertools
 
+from geoapp.domain import Consultation
+from geoapp.store.base import Store
+from tests.factories import make_contribution
+
 THEMES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "sitzen": (
         [
@@ -97,3 +101,24 @@ def theme_texts(per_theme: int = 20) -> list[tuple[str, str]]:
         chosen = [c for i, c in enumerate(combos) if i % 11 == 0][:per_theme]
         made[theme] = [f"{subjects[s]} {places[p]} {endings[e]}" for s, p, e in chosen]
     return [(theme, made[theme][i]) for i in range(per_theme) for theme in THEMES]
+
+
+def spot(theme: str, index: int) -> list[float]:
+    """Benches in the west of the test perimeter, lights in the middle, the cycle path east."""
+    lon = {"sitzen": 7.7090, "licht": 7.7135, "radweg": 7.7165}[theme]
+    return [lon + index % 5 * 0.0002, 51.5760 + index % 7 * 0.0005]
+
+
+def plant_themes(store: Store, consultation: Consultation) -> dict[str, str]:
+    """60 published pins, 20 per theme, at their theme's spot; pin id → theme.
+
+    The cycle path is filed under "parken-verkehr", the others under "sitzen-aufenthalt".
+    """
+    theme_of = {}
+    for index, (theme, text) in enumerate(theme_texts()):
+        category = "parken-verkehr" if theme == "radweg" else "sitzen-aufenthalt"
+        pin = make_contribution(
+            store, consultation, spot(theme, index), category=category, text=text
+        )
+        theme_of[pin.id] = theme
+    return theme_of

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from geoapp.domain import Consultation, Contribution, PlannerRole, Status
 from geoapp.store import Store
 from tests.factories import INSIDE, make_consultation, make_contribution, sign_in_as
-from tests.themes_corpus import theme_texts
+from tests.themes_corpus import plant_themes, theme_texts
 
 URL = "/api/planner/consultations/test/themes"
 # West half and east half of the test perimeter (7.7078–7.7178 E).
@@ -29,23 +29,11 @@ WEST = {
 }
 
 
-def spot(theme: str, index: int) -> list[float]:
-    """Benches in the west, lights in the middle, the cycle path in the east."""
-    lon = {"sitzen": 7.7090, "licht": 7.7135, "radweg": 7.7165}[theme]
-    return [lon + index % 5 * 0.0002, 51.5760 + index % 7 * 0.0005]
-
-
 @pytest.fixture
 def themed(app_client: TestClient, app_store: Store) -> dict[str, str]:
     """60 published pins, 20 per known theme; pin id → theme."""
     consultation = make_consultation(app_store)
-    theme_of = {}
-    for index, (theme, text) in enumerate(theme_texts()):
-        category = "parken-verkehr" if theme == "radweg" else "sitzen-aufenthalt"
-        pin = make_contribution(
-            app_store, consultation, spot(theme, index), category=category, text=text
-        )
-        theme_of[pin.id] = theme
+    theme_of = plant_themes(app_store, consultation)
     make_contribution(app_store, consultation, text="Bänke Bänke Bänke", status=Status.PENDING)
     sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
     return theme_of
