@@ -22,7 +22,7 @@ from geoapp.api.deps import (
 )
 from geoapp.domain import Status
 from geoapp.models import UtcOrNaiveDatetime
-from geoapp.services import export_package, exports
+from geoapp.services import export_package, exports, themes
 from geoapp.services.export_formats import FORMATS, Format
 from geoapp.services.exports import ExportFile, ExportFilter
 
@@ -94,7 +94,15 @@ def export_competition_package(
     """The competition data package as one ZIP (data, photos, map, README, manifest)."""
     licence = export_package.Licence(settings.data_licence, settings.data_attribution)
     return _download(
-        lambda folder: export_package.build(store, photos, consultation, filters, licence, folder)
+        lambda folder: export_package.build(
+            store,
+            photos,
+            consultation,
+            filters,
+            licence,
+            folder,
+            theme_limits=themes.limits_of(settings),
+        )
     )
 
 

@@ -290,8 +290,8 @@ def consultation_themes(
     A plain `def`: FastAPI runs it in its thread pool, so the computation never blocks the
     event loop; the themes gate bounds how many run at once.
     """
-    limits = themes.ThemeLimits(settings.themes_max_texts, settings.themes_max_features)
     drawn = themes.parse_area(area, settings.max_perimeter_vertices)
+    limits = themes.limits_of(settings)
     return themes.for_consultation(store, consultation, limits, gates.themes, category, drawn)
 
 

@@ -12,8 +12,8 @@ class ThemeTerm(BaseModel):
 
 class ThemePin(BaseModel):
     id: str
-    lon: float
-    lat: float
+    lon: float | None = Field(description="WGS84; None for a pin without a place.")
+    lat: float | None
 
 
 class ThemeRepresentative(BaseModel):
@@ -29,7 +29,7 @@ class ThemeGroup(BaseModel):
     representative: ThemeRepresentative = Field(
         description="The pin most similar to all others of the group (its medoid)."
     )
-    pins: list[ThemePin] = Field(description="Where the group's pins are (those with a point).")
+    pins: list[ThemePin] = Field(description="The group's pins and where they are.")
 
 
 class LanguageThemes(BaseModel):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from geoapp import geo
-from geoapp.domain import Consultation, Geometry, Status, ThemeTextQuery, ThemeTexts
+from geoapp.config import Settings
+from geoapp.domain import Consultation, Geometry, Status, ThemeText, ThemeTextQuery, ThemeTexts
 from geoapp.errors import InvalidInput
 from geoapp.models import (
     LanguageThemes,
@@ -31,6 +32,14 @@ from geoapp.store.base import Store
 class ThemeLimits:
     max_texts: int
     max_features: int
+
+
+def limits_of(settings: Settings) -> ThemeLimits:
+    return ThemeLimits(settings.themes_max_texts, settings.themes_max_features)
+
+
+DEFAULT_LIMITS = limits_of(Settings.model_construct())
+"""The settings' defaults, for callers that were given no settings (tests, library use)."""
 
 
 def for_consultation(
@@ -133,5 +142,10 @@ def _group(number: int, group: text_themes.Group) -> ThemeGroup:
         representative=ThemeRepresentative(
             id=medoid.id, category=medoid.category, text=medoid.text
         ),
-        pins=[ThemePin(id=p.id, lon=p.point[0], lat=p.point[1]) for p in group.pins if p.point],
+        pins=[_pin(p) for p in group.pins],
     )
+
+
+def _pin(text: ThemeText) -> ThemePin:
+    lon, lat = text.point or (None, None)
+    return ThemePin(id=text.id, lon=lon, lat=lat)

@@ -141,6 +141,7 @@ export function themeMap(container, onArea) {
       groups.clearLayers();
       for (const entry of entries) {
         for (const pin of entry.pins) {
+          if (pin.lat === null) continue;
           L.circleMarker([pin.lat, pin.lon], {
             radius: 7, color: '#ffffff', weight: 1, fillColor: entry.color, fillOpacity: 0.9, keyboard: false,
           }).bindTooltip(el('span', {}, entry.label)).addTo(groups);
