@@ -87,7 +87,8 @@ def parse_area(value: str | None, max_vertices: int) -> Geometry | None:
         return None
     try:
         geometry: Any = json.loads(value)
-    except ValueError:
+    # RecursionError: "[[[[…" nested deeper than the JSON parser goes.
+    except (ValueError, RecursionError):
         raise InvalidInput("themes_area_invalid", field="area", max=max_vertices) from None
     try:
         return geo.parse_perimeter(geometry, max_vertices)

@@ -200,6 +200,7 @@ def add_in_language(store: Store, consultation: Consultation, text: str, languag
     "params",
     [
         {"area": "kein json"},
+        {"area": "[" * 5000},
         {"area": json.dumps({"type": "Point", "coordinates": [7.71, 51.57]})},
         {
             "area": json.dumps(
