@@ -186,6 +186,12 @@ class Settings(BaseSettings):
         description="Most pins the themes are computed from (the newest); the answer says "
         "when there were more.",
     )
+    themes_max_words: int = Field(
+        default=50_000,
+        ge=1,
+        description="Most words the analysed pins hold together (newest pins first): bounds "
+        "the work also when every text is long.",
+    )
     themes_max_features: int = Field(
         default=5000,
         ge=10,

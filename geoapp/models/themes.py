@@ -50,8 +50,12 @@ class Themes(BaseModel):
     category: str | None = Field(description="The topic asked for, if any.")
     area: bool = Field(description="Whether only pins in a drawn area were analysed.")
     matched: int = Field(description="Published pins matching the topic and area.")
-    analysed: int = Field(description="Of those, the newest ones analysed (at most max_texts).")
+    analysed: int = Field(
+        description="Of those, the newest ones analysed: at most max_texts, with at most "
+        "max_words words together."
+    )
     max_texts: int
+    max_words: int
     max_features: int
     capped: bool = Field(description="True when more pins matched than were analysed.")
     message: Literal["no_pins", "too_few_to_group"] | None = Field(

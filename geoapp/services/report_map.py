@@ -229,7 +229,7 @@ def _themes(found: Themes, language: str) -> dict[str, Any]:
         translate("report_themes_summary", language, analysed=found.analysed, matched=found.matched)
     ]
     if found.capped:
-        notes.append(translate("report_themes_capped", language, max=found.max_texts))
+        notes.append(translate("report_themes_capped", language, max=found.analysed))
     if found.message is not None:
         notes.append(translate("report_themes_none", language))
     return {

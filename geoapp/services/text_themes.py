@@ -11,9 +11,10 @@ give the same groups.
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse
@@ -23,7 +24,6 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
-from snowballstemmer.basestemmer import BaseStemmer
 from stop_words import get_stop_words
 from threadpoolctl import threadpool_limits
 
@@ -63,8 +63,8 @@ EXTRA_STOP_WORDS = {
 """Words of wishes that say nothing about the theme ("wäre schön", "bitte mehr")."""
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-SEGMENT = re.compile(r"[.!?;:,()\[\]\n\r\"„“”«»]+")
-"""Phrases never reach across a sentence or a comma."""
+SEGMENT = re.compile(r"[^.!?;:,()\[\]\n\r\"„“”«»]+")
+"""A sentence part: phrases never reach across a sentence or a comma."""
 MIN_WORD = 2
 MAX_PHRASE = 3
 TOP_TERMS = 15
@@ -108,11 +108,31 @@ class LanguageThemes:
     """Pins in no group: too few to group, or no word left after the stop words."""
 
 
+class _Stemmer(Protocol):
+    """snowballstemmer's pure-Python stemmer, or PyStemmer's C one it hands out when installed."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
 @dataclass
 class _Token:
     stem: str
     start: int
     end: int
+
+
+def within_budget(texts: Sequence[ThemeText], max_words: int) -> list[ThemeText]:
+    """The first texts that hold at most `max_words` words together (the first one always).
+
+    The work of `analyse` grows with the number of words, so this bounds it also for long texts.
+    """
+    kept, words = [], 0
+    for text in texts:
+        words += len(WORD.findall(text.text))
+        if kept and words > max_words:
+            break
+        kept.append(text)
+    return kept
 
 
 def analyse(texts: Sequence[ThemeText], max_features: int) -> list[LanguageThemes]:
@@ -141,7 +161,7 @@ def _one_language(language: str, texts: list[ThemeText], max_features: int) -> L
 
 
 @cache
-def _stemmer(language: str) -> BaseStemmer | None:
+def _stemmer(language: str) -> _Stemmer | None:
     name = STEMMERS.get(language)
     return snowballstemmer.stemmer(name) if name else None
 
@@ -157,58 +177,84 @@ def _segments(text: str, language: str) -> list[list[_Token]]:
     """The text's content words per sentence part: stop words out, the rest stemmed."""
     stemmer, stop = _stemmer(language), _stop_words(language)
     parts: list[list[_Token]] = []
-    offset = 0
-    for piece in [*SEGMENT.split(text)]:
-        start = text.index(piece, offset) if piece else offset
-        offset = start + len(piece)
+    for part in SEGMENT.finditer(text):
         tokens = []
-        for match in WORD.finditer(piece):
+        for match in WORD.finditer(part.group()):
             word = match.group().lower()
             if len(word) < MIN_WORD or word in stop:
                 continue
             stem = stemmer.stemWord(word) if stemmer else word
-            tokens.append(_Token(stem, start + match.start(), start + match.end()))
+            tokens.append(_Token(stem, part.start() + match.start(), part.start() + match.end()))
         if tokens:
             parts.append(tokens)
     return parts
 
 
-def _ngrams(
-    text: str, segments: list[list[_Token]], sizes: Iterable[int]
-) -> Iterable[tuple[tuple[str, ...], str]]:
-    """(stems, the words as written from first to last) of each n-gram of the given sizes."""
+def _runs(
+    segments: list[list[_Token]], sizes: Iterable[int], allowed: Container[str] | None = None
+) -> Iterator[list[_Token]]:
+    """Each run of `sizes` consecutive content words; longer ones only of `allowed` stems."""
     for tokens in segments:
         for size in sizes:
             for i in range(len(tokens) - size + 1):
                 run = tokens[i : i + size]
-                written = " ".join(text[run[0].start : run[-1].end].split())
-                yield tuple(t.stem for t in run), written
+                if size == 1 or allowed is None or all(t.stem in allowed for t in run):
+                    yield run
+
+
+def _stems(run: list[_Token]) -> tuple[str, ...]:
+    return tuple(t.stem for t in run)
+
+
+def _frequent_stems(segments: list[list[list[_Token]]]) -> tuple[Counter[str], set[str]]:
+    """Pins per stem, and the stems of two pins or more.
+
+    A phrase in two pins or more has only such stems: phrases are counted only of them, which
+    keeps the count small even for long texts of words nobody else used.
+    """
+    pins: Counter[str] = Counter()
+    for parts in segments:
+        pins.update({t.stem for tokens in parts for t in tokens})
+    return pins, {stem for stem, n in pins.items() if n >= 2}
 
 
 def _top_terms(texts: list[ThemeText], segments: list[list[list[_Token]]]) -> list[Term]:
-    pins: Counter[tuple[str, ...]] = Counter()
-    written: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    words, frequent = _frequent_stems(segments)
+    pins: Counter[tuple[str, ...]] = Counter({(stem,): n for stem, n in words.items()})
+    phrases: Counter[tuple[str, ...]] = Counter()
+    for parts in segments:
+        phrases.update({_stems(run) for run in _runs(parts, range(2, MAX_PHRASE + 1), frequent)})
+    pins.update({gram: n for gram, n in phrases.items() if n >= 2})
+    redundant = _inside_equal_phrase(pins)
+    kept = sorted((g for g in pins if g not in redundant), key=lambda g: (-pins[g], -len(g), g))
+    kept = kept[:TOP_TERMS]
+    written = _written_forms(texts, segments, set(kept))
+    return [Term(_readable(written[gram]), pins[gram]) for gram in kept]
+
+
+def _inside_equal_phrase(pins: Counter[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Words and phrases that occur only inside one longer phrase: it says more than they."""
+    redundant = set()
+    for gram, count in pins.items():
+        for size in range(1, len(gram)):
+            for i in range(len(gram) - size + 1):
+                if pins.get(gram[i : i + size]) == count:
+                    redundant.add(gram[i : i + size])
+    return redundant
+
+
+def _written_forms(
+    texts: list[ThemeText], segments: list[list[list[_Token]]], wanted: set[tuple[str, ...]]
+) -> dict[tuple[str, ...], Counter[str]]:
+    """How each wanted stem sequence was written, from its first word to its last."""
+    forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    sizes = sorted({len(gram) for gram in wanted})
     for text, parts in zip(texts, segments, strict=True):
-        seen = set()
-        for stems, words in _ngrams(text.text, parts, range(1, MAX_PHRASE + 1)):
-            written[stems][words] += 1
-            seen.add(stems)
-        pins.update(seen)
-    candidates = {g: n for g, n in pins.items() if len(g) == 1 or n >= 2}
-    # A word that occurs only inside one longer phrase says less than the phrase.
-    kept = [g for g in candidates if not _inside_equal_phrase(g, candidates)]
-    kept.sort(key=lambda g: (-candidates[g], -len(g), _readable(written[g])))
-    return [Term(_readable(written[g]), candidates[g]) for g in kept[:TOP_TERMS]]
-
-
-def _inside_equal_phrase(gram: tuple[str, ...], counts: dict[tuple[str, ...], int]) -> bool:
-    size = len(gram)
-    for longer, count in counts.items():
-        if len(longer) > size and count == counts[gram]:
-            windows = (longer[i : i + size] for i in range(len(longer) - size + 1))
-            if gram in windows:
-                return True
-    return False
+        for run in _runs(parts, sizes):
+            stems = _stems(run)
+            if stems in wanted:
+                forms[stems][" ".join(text.text[run[0].start : run[-1].end].split())] += 1
+    return forms
 
 
 def _readable(forms: Counter[str]) -> str:
@@ -219,9 +265,9 @@ def _readable(forms: Counter[str]) -> str:
 def _groups(
     texts: list[ThemeText], segments: list[list[list[_Token]]], max_features: int
 ) -> list[Group]:
+    _, frequent = _frequent_stems(segments)
     words = [
-        [" ".join(stems) for stems, _ in _ngrams(t.text, parts, (1, 2))]
-        for t, parts in zip(texts, segments, strict=True)
+        [" ".join(_stems(run)) for run in _runs(parts, (1, 2), frequent)] for parts in segments
     ]
     usable = [i for i, w in enumerate(words) if w]
     if len(usable) < MIN_TO_GROUP:
@@ -229,28 +275,28 @@ def _groups(
     by_word = TfidfVectorizer(analyzer=_same, max_features=max_features, sublinear_tf=True)
     by_part = TfidfVectorizer(analyzer=_same, max_features=max_features, sublinear_tf=True)
     tfidf = by_word.fit_transform([words[i] for i in usable])
-    parts = by_part.fit_transform([_word_parts(segments[i]) for i in usable])
+    parts = by_part.fit_transform([_word_parts(segments[i], frequent) for i in usable])
     # Word parts find what compounds share ("Sitzbank", "Parkbänke"; "Radweg", "Fahrradweg").
     vectors = _reduced(normalize(scipy.sparse.hstack([tfidf, parts]).tocsr()))
     labels = _clusters(vectors)
-    written: dict[str, Counter[str]] = defaultdict(Counter)
-    for i in usable:
-        for stems, text in _ngrams(texts[i].text, segments[i], (1, 2)):
-            written[" ".join(stems)][text] += 1
     vocabulary = by_word.get_feature_names_out()
-    groups = []
+    chosen = []
     for label in sorted(set(labels)):
         rows = np.flatnonzero(labels == label)
         members = vectors[rows]
         medoid = rows[int(np.argmax((members @ members.T).sum(axis=1)))]
         weights = np.asarray(tfidf[rows].mean(axis=0)).ravel()
-        groups.append(
-            Group(
-                terms=_group_terms(weights, vocabulary, written),
-                representative=texts[usable[medoid]],
-                pins=[texts[usable[r]] for r in rows],
-            )
+        chosen.append((rows, medoid, _group_terms(weights, vocabulary)))
+    wanted = {stems for _, _, terms in chosen for stems in terms}
+    written = _written_forms(texts, segments, wanted)
+    groups = [
+        Group(
+            terms=[_readable(written[stems]) for stems in terms],
+            representative=texts[usable[medoid]],
+            pins=[texts[usable[r]] for r in rows],
         )
+        for rows, medoid, terms in chosen
+    ]
     groups.sort(key=lambda g: (-len(g.pins), g.pins[0].id))
     return groups
 
@@ -260,11 +306,13 @@ def _same(features: list[str]) -> list[str]:
     return features
 
 
-def _word_parts(segments: list[list[_Token]]) -> list[str]:
-    """Every run of PART_LENGTH letters of each stem, its ends marked."""
+def _word_parts(segments: list[list[_Token]], frequent: Container[str]) -> list[str]:
+    """Every run of PART_LENGTH letters of each stem more than one pin has, its ends marked."""
     parts = []
     for tokens in segments:
         for token in tokens:
+            if token.stem not in frequent:
+                continue
             marked = f"<{token.stem}>"
             parts.extend(marked[i : i + PART_LENGTH] for i in range(len(marked) - PART_LENGTH + 1))
     return parts
@@ -300,16 +348,15 @@ def _clusters(vectors: np.ndarray) -> np.ndarray:
     return best[1] if best else np.zeros(len(vectors), dtype=int)
 
 
-def _group_terms(
-    weights: np.ndarray, vocabulary: np.ndarray, written: dict[str, Counter[str]]
-) -> list[str]:
-    chosen: list[str] = []
+def _group_terms(weights: np.ndarray, vocabulary: np.ndarray) -> list[tuple[str, ...]]:
+    """The stems of the group's heaviest words and word pairs, none repeating another's."""
+    chosen: list[tuple[str, ...]] = []
     for index in np.argsort(-weights, kind="stable"):
         if weights[index] <= 0 or len(chosen) == GROUP_TERMS:
             break
-        stems = str(vocabulary[index])
+        stems = tuple(str(vocabulary[index]).split(" "))
         # "Bank" adds nothing beside "Bank im Schatten", nor the other way round.
-        if any(set(stems.split()) & set(other.split()) for other in chosen):
+        if any(set(stems) & set(other) for other in chosen):
             continue
         chosen.append(stems)
-    return [_readable(written[stems]) for stems in chosen]
+    return chosen

@@ -1,9 +1,10 @@
 """Themes at a glance for planners: what a consultation's pins say, computed on this server.
 
-The texts are read lean from the store (newest first, at most `max_texts`) and analysed by
-`text_themes` in this process: no text is sent anywhere. The work is bounded by the caps and
-by a gate (a few computations per process at once); the route runs it in the thread pool, off
-the event loop. Nothing is cached: a capped computation is cheap enough to run per request.
+The texts are read lean from the store (newest first, at most `max_texts` pins holding at most
+`max_words` words together) and analysed by `text_themes` in this process: no text is sent
+anywhere. The work is bounded by those caps and by a gate (a few computations per process at
+once); the route runs it in the thread pool, off the event loop. Nothing is cached: a capped
+computation is cheap enough to run per request.
 """
 
 import json
@@ -12,7 +13,7 @@ from typing import Any
 
 from geoapp import geo
 from geoapp.config import Settings
-from geoapp.domain import Consultation, Geometry, Status, ThemeText, ThemeTextQuery, ThemeTexts
+from geoapp.domain import Consultation, Geometry, Status, ThemeText, ThemeTextQuery
 from geoapp.errors import InvalidInput
 from geoapp.models import (
     LanguageThemes,
@@ -31,11 +32,14 @@ from geoapp.store.base import Store
 @dataclass(frozen=True)
 class ThemeLimits:
     max_texts: int
+    max_words: int
     max_features: int
 
 
 def limits_of(settings: Settings) -> ThemeLimits:
-    return ThemeLimits(settings.themes_max_texts, settings.themes_max_features)
+    return ThemeLimits(
+        settings.themes_max_texts, settings.themes_max_words, settings.themes_max_features
+    )
 
 
 DEFAULT_LIMITS = limits_of(Settings.model_construct())
@@ -73,12 +77,13 @@ def of_query(
 ) -> Themes:
     """The themes of the pins `query` matches (exports pass their own filter)."""
     found = store.theme_texts(query)
+    texts = text_themes.within_budget(found.texts, limits.max_words)
     if gate is None:
-        analysed = text_themes.analyse(found.texts, limits.max_features)
+        analysed = text_themes.analyse(texts, limits.max_features)
     else:
         with gate.slot():
-            analysed = text_themes.analyse(found.texts, limits.max_features)
-    return _themes(consultation, found, analysed, limits, category, query.area is not None)
+            analysed = text_themes.analyse(texts, limits.max_features)
+    return _themes(consultation, found.matched, texts, analysed, limits, category, query.area)
 
 
 def parse_area(value: str | None, max_vertices: int) -> Geometry | None:
@@ -98,26 +103,28 @@ def parse_area(value: str | None, max_vertices: int) -> Geometry | None:
 
 def _themes(
     consultation: Consultation,
-    found: ThemeTexts,
+    matched: int,
+    texts: list[ThemeText],
     analysed: list[text_themes.LanguageThemes],
     limits: ThemeLimits,
     category: str | None,
-    area: bool,
+    area: Geometry | None,
 ) -> Themes:
     message = None
-    if not found.texts:
+    if not texts:
         message = "no_pins"
     elif not any(lang.groups for lang in analysed):
         message = "too_few_to_group"
     return Themes(
         consultation=consultation.slug,
         category=category,
-        area=area,
-        matched=found.matched,
-        analysed=len(found.texts),
+        area=area is not None,
+        matched=matched,
+        analysed=len(texts),
         max_texts=limits.max_texts,
+        max_words=limits.max_words,
         max_features=limits.max_features,
-        capped=found.matched > len(found.texts),
+        capped=matched > len(texts),
         message=message,
         languages=[_language(lang) for lang in analysed],
     )

@@ -122,6 +122,21 @@ def test_more_pins_than_the_cap_are_said_to_be_capped(
     )
 
 
+def test_long_texts_are_capped_by_their_words(
+    settings, themed: dict[str, str], app_store: Store
+) -> None:
+    from geoapp.app import create_app
+
+    # The newest pins hold 8–14 words each: 40 words are three or four of them.
+    capped = settings.model_copy(update={"themes_max_words": 40})
+    with TestClient(create_app(capped)) as client:
+        sign_in_as(client, client.app.state.store, PlannerRole.MODERATOR, username="dritte")
+        body = client.get(URL).json()
+    assert body["matched"] == 60 and body["capped"] is True and body["max_words"] == 40
+    assert 2 <= body["analysed"] <= 5
+    assert body["languages"][0]["pins"] == body["analysed"]
+
+
 def test_three_pins_show_terms_and_say_they_are_too_few_to_group(
     app_client: TestClient, app_store: Store
 ) -> None:

@@ -64,7 +64,7 @@ function groupLabel(lang, group) {
 
 function summary(themes) {
   const parts = [t('planner_themes_analysed', { analysed: themes.analysed, matched: themes.matched })];
-  if (themes.capped) parts.push(t('planner_themes_capped', { max: themes.max_texts }));
+  if (themes.capped) parts.push(t('planner_themes_capped', { max: themes.analysed }));
   if (themes.message) parts.push(t(`planner_themes_${themes.message}`));
   return parts.join(' ');
 }
