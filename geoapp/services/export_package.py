@@ -73,7 +73,8 @@ def build(
     """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, themes, README, manifest."""
     now = now or datetime.now(UTC)
     data = collect(store, consultation, filters, progress)
-    found = themes.of_query(store, consultation, _theme_query(consultation, filters), theme_limits)
+    theme_query = _theme_query(consultation, filters, theme_limits.max_texts)
+    found = themes.of_query(store, consultation, theme_query, theme_limits)
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         root = Path(scratch) / consultation.slug
@@ -127,7 +128,7 @@ def _overview(job: _Job, path: Path) -> None:
     )
 
 
-def _theme_query(consultation: Consultation, filters: ExportFilter) -> ThemeTextQuery:
+def _theme_query(consultation: Consultation, filters: ExportFilter, limit: int) -> ThemeTextQuery:
     """The package's own pins: its themes count exactly what its data files hold."""
     return ThemeTextQuery(
         consultation.id,
@@ -135,6 +136,7 @@ def _theme_query(consultation: Consultation, filters: ExportFilter) -> ThemeText
         categories=filters.categories,
         created_from=filters.created_from,
         created_to=filters.created_to,
+        limit=limit,
     )
 
 
