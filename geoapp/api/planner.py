@@ -295,19 +295,24 @@ def consultation_themes(
     return themes.for_consultation(store, consultation, limits, gates.themes, category, drawn)
 
 
-@router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)
+@router.get(
+    "/consultations/{slug}/report.html",
+    response_class=HTMLResponse,
+    responses=problems.declare(Busy),
+)
 def report(
     consultation: PlannerConsultationDep,
     store: StoreDep,
     settings: SettingsDep,
     language: LanguageDep,
+    gates: GatesDep,
 ) -> Response:
     """The report map as one HTML file that works offline (heat map, pins, legend).
 
     It is a download, never a page of this origin: should a browser render it anyway, its own
     policy runs only its inline scripts, by hash, in a sandbox without our origin.
     """
-    document = report_map.build(store, consultation, settings, language)
+    document = report_map.build(store, consultation, settings, language, gates.themes)
     return HTMLResponse(
         document,
         headers={

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geoapp.domain import Consultation, ThemeTextQuery
 from geoapp.models import Themes
+from geoapp.security.work_gates import WorkGate
 from geoapp.services import overview_map, themes
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
@@ -69,12 +70,13 @@ def build(
     progress: Progress | None = None,
     now: datetime | None = None,
     theme_limits: themes.ThemeLimits = themes.DEFAULT_LIMITS,
+    themes_gate: WorkGate | None = None,
 ) -> ExportFile:
     """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, themes, README, manifest."""
     now = now or datetime.now(UTC)
     data = collect(store, consultation, filters, progress)
     theme_query = _theme_query(consultation, filters, theme_limits.max_texts)
-    found = themes.of_query(store, consultation, theme_query, theme_limits)
+    found = themes.of_query(store, consultation, theme_query, theme_limits, themes_gate)
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         root = Path(scratch) / consultation.slug

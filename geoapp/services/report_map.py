@@ -33,6 +33,7 @@ from geoapp.domain import Category, Consultation, Contribution, ContributionQuer
 from geoapp.i18n import LOCAL_TIME, translate
 from geoapp.models import Themes
 from geoapp.paths import node_package
+from geoapp.security.work_gates import WorkGate
 from geoapp.services import themes
 from geoapp.services.localise import pick
 from geoapp.store.base import Store
@@ -80,7 +81,11 @@ class _Start(MacroElement):
 
 
 def build(
-    store: Store, consultation: Consultation, settings: Settings, language: str = "de"
+    store: Store,
+    consultation: Consultation,
+    settings: Settings,
+    language: str = "de",
+    themes_gate: WorkGate | None = None,
 ) -> str:
     """The report map of a consultation (its published pins) as one HTML document."""
     query = ContributionQuery(consultation.id)
@@ -131,7 +136,8 @@ def build(
         "categories": _categories(consultation.categories, pins, language),
         "pins": _pins(pins, replies, consultation.categories, language),
         "themes": _themes(
-            themes.for_consultation(store, consultation, themes.limits_of(settings)), language
+            themes.for_consultation(store, consultation, themes.limits_of(settings), themes_gate),
+            language,
         ),
     }
     head = (
