@@ -253,3 +253,22 @@ def test_themes_need_a_signed_in_planner(app_client: TestClient, app_store: Stor
     response = app_client.get(URL)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_while_another_computation_runs_the_next_waits_then_gets_503(
+    settings, app_store: Store
+) -> None:
+    from geoapp.app import create_app
+
+    quick = settings.model_copy(update={"themes_at_once": 1, "themes_wait_seconds": 0})
+    with TestClient(create_app(quick)) as client:
+        store = client.app.state.store
+        make_consultation(store)
+        sign_in_as(client, store, PlannerRole.MODERATOR)
+        # The one slot is taken, as by a planner whose computation is still running.
+        with client.app.state.gates.themes.slot():
+            busy = client.get(URL)
+        assert busy.status_code == 503
+        assert busy.headers["content-type"].startswith("application/problem+json")
+        assert busy.headers["retry-after"] == "1"
+        assert client.get(URL).status_code == 200
