@@ -255,9 +255,7 @@ def test_themes_need_a_signed_in_planner(app_client: TestClient, app_store: Stor
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-def test_while_another_computation_runs_the_next_waits_then_gets_503(
-    settings, app_store: Store
-) -> None:
+def test_while_another_computation_runs_the_next_waits_then_gets_503(settings) -> None:
     from geoapp.app import create_app
 
     quick = settings.model_copy(update={"themes_at_once": 1, "themes_wait_seconds": 0})
