@@ -49,7 +49,7 @@ class Themes(BaseModel):
     consultation: str
     category: str | None = Field(description="The topic asked for, if any.")
     area: bool = Field(description="Whether only pins in a drawn area were analysed.")
-    matched: int = Field(description="Published pins matching the topic and area.")
+    matched: int = Field(description="Published pins matching the topic and area, all of them.")
     analysed: int = Field(
         description="Of those, the newest ones analysed: at most max_texts, with at most "
         "max_words words together."
