@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hashes=WorkGate(
             settings.signin_hashes_at_once, settings.signin_hash_wait_seconds, "signin_busy"
         ),
+        themes=WorkGate(settings.themes_at_once, settings.themes_wait_seconds, "themes_busy"),
     )
     app.state.reference = reference_layers.load(settings.reference_dir)
     uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}

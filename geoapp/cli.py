@@ -250,7 +250,7 @@ def _export(args: argparse.Namespace) -> None:
     import tempfile
 
     from geoapp import geo
-    from geoapp.services import export_package, exports
+    from geoapp.services import export_package, exports, themes
     from geoapp.services.consultations import get_for_planner
     from geoapp.store.photos import FileSystemPhotoStorage
 
@@ -273,7 +273,14 @@ def _export(args: argparse.Namespace) -> None:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
                 photos = FileSystemPhotoStorage(settings.uploads_dir)
                 made = export_package.build(
-                    store, photos, consultation, filters, licence, Path(folder), progress
+                    store,
+                    photos,
+                    consultation,
+                    filters,
+                    licence,
+                    Path(folder),
+                    progress,
+                    theme_limits=themes.limits_of(settings),
                 )
             else:
                 made = exports.export_file(

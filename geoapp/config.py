@@ -179,6 +179,34 @@ class Settings(BaseSettings):
         "again (a pin hidden meanwhile stays visible in caches at most this long).",
     )
 
+    # Themes at a glance for planners (issue 15, part "themes").
+    themes_max_texts: int = Field(
+        default=2000,
+        ge=1,
+        description="Most pins the themes are computed from (the newest); the answer says "
+        "when there were more.",
+    )
+    themes_max_words: int = Field(
+        default=50_000,
+        ge=1,
+        description="Most words the analysed pins hold together (newest pins first): bounds "
+        "the work also when every text is long.",
+    )
+    themes_max_features: int = Field(
+        default=5000,
+        ge=10,
+        description="Most distinct words and word pairs (and as many word parts) the grouping "
+        "of pins uses, the most frequent ones.",
+    )
+    themes_at_once: int = Field(
+        default=1, ge=1, description="Themes computations one process runs at the same time."
+    )
+    themes_wait_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        description="How long a themes request waits for a free computation, then 503.",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

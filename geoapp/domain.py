@@ -306,3 +306,37 @@ class ContributionQuery:
     """Inclusive lower bound on created_at (UTC)."""
     created_to: datetime | None = None
     """Exclusive upper bound on created_at (UTC)."""
+
+
+@dataclass(frozen=True)
+class ThemeTextQuery:
+    """Which pins' texts the themes of a consultation are computed from."""
+
+    consultation_id: str
+    statuses: Sequence[Status] = (Status.PUBLISHED,)
+    categories: Sequence[str] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    area: Geometry | None = None
+    """A (Multi)Polygon in WGS84: only pins whose point lies in it (edge included)."""
+    limit: int | None = None
+    """At most this many texts, the newest first; `ThemeTexts.matched` counts them all."""
+
+
+@dataclass(frozen=True)
+class ThemeText:
+    """What the themes need of one pin: its text, language, category and a point for the map."""
+
+    id: str
+    language: str
+    text: str
+    category: str
+    point: tuple[float, float] | None
+    """(lon, lat) of the pin, a point on its shape for lines and areas; None without geometry."""
+
+
+@dataclass(frozen=True)
+class ThemeTexts:
+    texts: list[ThemeText]
+    matched: int
+    """How many pins match the query, also those beyond its limit."""

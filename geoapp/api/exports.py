@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from geoapp.api import problems
 from geoapp.api.deps import (
     CrsDep,
+    GatesDep,
     PhotoStorageDep,
     PlannerConsultationDep,
     PublicConsultationDep,
@@ -21,8 +23,9 @@ from geoapp.api.deps import (
     require_planner,
 )
 from geoapp.domain import Status
+from geoapp.errors import Busy
 from geoapp.models import UtcOrNaiveDatetime
-from geoapp.services import export_package, exports
+from geoapp.services import export_package, exports, themes
 from geoapp.services.export_formats import FORMATS, Format
 from geoapp.services.exports import ExportFile, ExportFilter
 
@@ -82,7 +85,7 @@ def export(
 @router.get(
     "/consultations/{slug}/export/package",
     response_class=FileResponse,
-    responses={200: {"content": {"application/zip": {}}}},
+    responses={200: {"content": {"application/zip": {}}}, **problems.declare(Busy)},
 )
 def export_competition_package(
     consultation: PlannerConsultationDep,
@@ -90,11 +93,21 @@ def export_competition_package(
     photos: PhotoStorageDep,
     settings: SettingsDep,
     filters: ExportFilterDep,
+    gates: GatesDep,
 ) -> FileResponse:
     """The competition data package as one ZIP (data, photos, map, README, manifest)."""
     licence = export_package.Licence(settings.data_licence, settings.data_attribution)
     return _download(
-        lambda folder: export_package.build(store, photos, consultation, filters, licence, folder)
+        lambda folder: export_package.build(
+            store,
+            photos,
+            consultation,
+            filters,
+            licence,
+            folder,
+            theme_limits=themes.limits_of(settings),
+            themes_gate=gates.themes,
+        )
     )
 
 

@@ -23,7 +23,14 @@ from geoapp.api.deps import (
 from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.config import Settings
 from geoapp.domain import Status, TargetKind
-from geoapp.errors import Busy, NotAllowedNow, NotFound, NotSignedIn, TooManyAttempts
+from geoapp.errors import (
+    Busy,
+    InvalidInput,
+    NotAllowedNow,
+    NotFound,
+    NotSignedIn,
+    TooManyAttempts,
+)
 from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
@@ -34,10 +41,11 @@ from geoapp.models import (
     SignIn,
     Statistics,
     StatusChange,
+    Themes,
 )
 from geoapp.security import planner_sessions
 from geoapp.security.rate_limits import Action
-from geoapp.services import moderation, planner_entries, planners, report_map, statistics
+from geoapp.services import moderation, planner_entries, planners, report_map, statistics, themes
 from geoapp.services.planners import SignedIn
 
 # Signing in is the one planner route open to anonymous callers.
@@ -255,19 +263,56 @@ def consultation_statistics(consultation: PlannerConsultationDep, store: StoreDe
     return statistics.for_consultation(store, consultation)
 
 
-@router.get("/consultations/{slug}/report.html", response_class=HTMLResponse)
+@router.get(
+    "/consultations/{slug}/themes",
+    response_model=Themes,
+    responses=problems.declare(InvalidInput, Busy),
+)
+def consultation_themes(
+    consultation: PlannerConsultationDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    gates: GatesDep,
+    category: Annotated[str | None, Query(description="Only pins of this topic (its key).")] = None,
+    area: Annotated[
+        str | None,
+        Query(
+            description="Only pins inside this GeoJSON Polygon or MultiPolygon (WGS84).",
+            examples=[
+                '{"type":"Polygon","coordinates":[[[7.70,51.57],[7.72,51.57],'
+                "[7.72,51.59],[7.70,51.57]]]}"
+            ],
+        ),
+    ] = None,
+) -> Themes:
+    """Frequent terms and groups of similar published pins, computed on this server.
+
+    A plain `def`: FastAPI runs it in its thread pool, so the computation never blocks the
+    event loop; the themes gate bounds how many run at once.
+    """
+    drawn = themes.parse_area(area, settings.max_perimeter_vertices)
+    limits = themes.limits_of(settings)
+    return themes.for_consultation(store, consultation, limits, gates.themes, category, drawn)
+
+
+@router.get(
+    "/consultations/{slug}/report.html",
+    response_class=HTMLResponse,
+    responses=problems.declare(Busy),
+)
 def report(
     consultation: PlannerConsultationDep,
     store: StoreDep,
     settings: SettingsDep,
     language: LanguageDep,
+    gates: GatesDep,
 ) -> Response:
     """The report map as one HTML file that works offline (heat map, pins, legend).
 
     It is a download, never a page of this origin: should a browser render it anyway, its own
     policy runs only its inline scripts, by hash, in a sandbox without our origin.
     """
-    document = report_map.build(store, consultation, settings, language)
+    document = report_map.build(store, consultation, settings, language, gates.themes)
     return HTMLResponse(
         document,
         headers={

@@ -93,6 +93,14 @@ from geoapp.models.statistics import (
     Statistics,
     SupportedContribution,
 )
+from geoapp.models.themes import (
+    LanguageThemes,
+    ThemeGroup,
+    ThemePin,
+    ThemeRepresentative,
+    Themes,
+    ThemeTerm,
+)
 
 __all__ = [
     "ALT_MAX",
@@ -127,6 +135,7 @@ __all__ = [
     "ImportResult",
     "ImportRow",
     "ImportSource",
+    "LanguageThemes",
     "MapConfig",
     "MyContribution",
     "MyContributions",
@@ -158,6 +167,11 @@ __all__ = [
     "SupportState",
     "SupportedContribution",
     "Text",
+    "ThemeGroup",
+    "ThemePin",
+    "ThemeRepresentative",
+    "ThemeTerm",
+    "Themes",
     "UtcDatetime",
     "UtcOrNaiveDatetime",
     "in_utc",

@@ -1,4 +1,4 @@
-"""Bounds on heavy work inside one process: image decodes and password hashes.
+"""Bounds on heavy work inside one process: image decodes, password hashes, text themes.
 
 A gate is a resource bound, not state: it only caps how much memory and CPU one process spends
 at once, so several workers need no shared counter for it.
@@ -34,7 +34,8 @@ class WorkGate:
 
 @dataclass(frozen=True)
 class Gates:
-    """The gates of one app: image decodes and argon2 verifications."""
+    """The gates of one app: image decodes, argon2 verifications, themes computations."""
 
     decodes: WorkGate
     hashes: WorkGate
+    themes: WorkGate

@@ -10,8 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geoapp.domain import Consultation
-from geoapp.services import overview_map
+import pandas as pd
+
+from geoapp.domain import Consultation, ThemeTextQuery
+from geoapp.models import Themes
+from geoapp.security.work_gates import WorkGate
+from geoapp.services import overview_map, themes
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
     COORDINATE_COLUMNS,
@@ -65,15 +69,19 @@ def build(
     folder: Path,
     progress: Progress | None = None,
     now: datetime | None = None,
+    theme_limits: themes.ThemeLimits = themes.DEFAULT_LIMITS,
+    themes_gate: WorkGate | None = None,
 ) -> ExportFile:
-    """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, README, manifest."""
+    """Write `<slug>-wettbewerb.zip` into `folder`: data, photos, map, themes, README, manifest."""
     now = now or datetime.now(UTC)
     data = collect(store, consultation, filters, progress)
+    theme_query = _theme_query(consultation, filters, theme_limits.max_texts)
+    found = themes.of_query(store, consultation, theme_query, theme_limits, themes_gate)
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         root = Path(scratch) / consultation.slug
         root.mkdir()
-        job = _Job(data, photos, licence)
+        job = _Job(data, photos, licence, found)
         for file in FILES:
             if file.write is not None:
                 file.write(job, root / file.name.rstrip("/"))
@@ -83,7 +91,7 @@ def build(
             "photos": sum(1 for _ in (root / "fotos").glob("*.jpg")),
         }
         for language, name in (("de", "LIESMICH.md"), ("en", "README.md")):
-            text = readme(data, counts, licence, now, language)
+            text = readme(data, counts, licence, now, language, found)
             (root / name).write_text(text, encoding="utf-8")
         _write_manifest(root, data, counts, licence, now)
         path = folder / filename
@@ -98,6 +106,7 @@ class _Job:
     data: ExportData
     photos: PhotoStorage | None
     licence: Licence
+    themes: Themes
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,53 @@ def _overview(job: _Job, path: Path) -> None:
     )
 
 
+def _theme_query(consultation: Consultation, filters: ExportFilter, limit: int) -> ThemeTextQuery:
+    """The package's own pins: its themes count exactly what its data files hold."""
+    return ThemeTextQuery(
+        consultation.id,
+        statuses=filters.statuses,
+        categories=filters.categories,
+        created_from=filters.created_from,
+        created_to=filters.created_to,
+        limit=limit,
+    )
+
+
+def _theme_groups(found: Themes) -> pd.DataFrame:
+    rows = [
+        {
+            "language": lang.language,
+            "group": group.number,
+            "pins": group.count,
+            "terms": " · ".join(group.terms),
+            "representative_id": group.representative.id,
+            "representative_text": group.representative.text,
+        }
+        for lang in found.languages
+        for group in lang.groups
+    ]
+    return pd.DataFrame(rows, columns=list(THEME_GROUP_COLUMNS))
+
+
+def _theme_members(found: Themes) -> pd.DataFrame:
+    rows = [
+        {"contribution_id": member.id, "language": lang.language, "group": group.number}
+        for lang in found.languages
+        for group in lang.groups
+        for member in group.pins
+    ]
+    return pd.DataFrame(rows, columns=list(THEME_MEMBER_COLUMNS))
+
+
+def _theme_terms(found: Themes) -> pd.DataFrame:
+    rows = [
+        {"language": lang.language, "term": term.text, "pins": term.count}
+        for lang in found.languages
+        for term in lang.terms
+    ]
+    return pd.DataFrame(rows, columns=list(THEME_TERM_COLUMNS))
+
+
 def _photos(job: _Job, folder: Path) -> None:
     if job.photos is None or not job.data.photos:
         return
@@ -130,6 +186,27 @@ def _photos(job: _Job, folder: Path) -> None:
         image = job.photos.get(photo_id, PHOTO_VARIANT)
         if image is not None:
             (folder / photo_name(contribution_id)).write_bytes(image)
+
+
+THEME_GROUP_COLUMNS = {
+    "language": ("Sprache des Formulars", "Language of the form"),
+    "group": ("Nummer der Gruppe (1 = größte der Sprache)", "Group number (1 = largest)"),
+    "pins": ("Beiträge in der Gruppe", "Contributions in the group"),
+    "terms": ("Kennzeichnende Begriffe", "Characteristic terms"),
+    "representative_id": ("Kennung des typischen Beitrags", "Id of the typical contribution"),
+    "representative_text": ("Text des typischen Beitrags", "Text of the typical contribution"),
+}
+THEME_MEMBER_COLUMNS = {
+    "contribution_id": ("Kennung des Beitrags", "Contribution id"),
+    "language": ("Sprache des Formulars", "Language of the form"),
+    "group": ("Nummer der Gruppe in themen.csv", "Group number in themen.csv"),
+}
+THEME_TERM_COLUMNS = {
+    "language": ("Sprache des Formulars", "Language of the form"),
+    "term": ("Begriff, wie meist geschrieben", "Term as written most often"),
+    "pins": ("Beiträge, die ihn enthalten", "Contributions containing it"),
+}
+"""The themes tables' columns with their meaning in German and English."""
 
 
 FILES: tuple[PackageFile, ...] = (
@@ -170,6 +247,24 @@ FILES: tuple[PackageFile, ...] = (
         lambda job, path: write_csv(job.data.replies, path),
     ),
     PackageFile(
+        "themen.csv",
+        "Gruppen ähnlicher Beiträge je Sprache: Begriffe, Anzahl, typischer Beitrag",
+        "Groups of similar contributions per language: terms, count, typical contribution",
+        lambda job, path: write_csv(_theme_groups(job.themes), path),
+    ),
+    PackageFile(
+        "themen_beitraege.csv",
+        "Welcher Beitrag in welcher Gruppe ist, verknüpft über contribution_id",
+        "Which contribution is in which group, linked by contribution_id",
+        lambda job, path: write_csv(_theme_members(job.themes), path),
+    ),
+    PackageFile(
+        "begriffe.csv",
+        "Häufige Begriffe und kurze Wendungen je Sprache, mit der Zahl der Beiträge",
+        "Frequent terms and short phrases per language, with the number of contributions",
+        lambda job, path: write_csv(_theme_terms(job.themes), path),
+    ),
+    PackageFile(
         "uebersicht.png",
         "Übersichtskarte: Gebiet und Beiträge nach Thema",
         "Overview map: perimeter and contributions by category",
@@ -192,6 +287,7 @@ def readme(
     licence: Licence,
     now: datetime,
     language: str,
+    found: Themes,
 ) -> str:
     """The data dictionary of the package in German ("de") or English.
 
@@ -229,9 +325,38 @@ def readme(
         reply_columns=Markdown(markdown_table(REPLY_COLUMNS, language)),
         perimeter_columns=Markdown(markdown_table(PERIMETER_COLUMNS, language)),
         formula_starts=Markdown(_starts()),
+        themes=found,
+        theme_groups=[
+            {
+                "language": lang.language,
+                "number": group.number,
+                "count": group.count,
+                "terms": ", ".join(group.terms),
+                "text": group.representative.text,
+            }
+            for lang in found.languages
+            for group in lang.groups
+        ],
+        theme_tables=[
+            {"file": Code(name), "columns": Markdown(_columns_table(columns, language))}
+            for name, columns in (
+                ("themen.csv", THEME_GROUP_COLUMNS),
+                ("themen_beitraege.csv", THEME_MEMBER_COLUMNS),
+                ("begriffe.csv", THEME_TERM_COLUMNS),
+            )
+        ],
         licence=licence.licence,
         attribution=licence.attribution,
     )
+
+
+def _columns_table(columns: dict[str, tuple[str, str]], language: str) -> str:
+    """Our constant column names and meanings as a Markdown table."""
+    index = 0 if language == "de" else 1
+    head = ("Spalte", "Bedeutung") if language == "de" else ("Column", "Meaning")
+    lines = [f"| {head[0]} | {head[1]} |", "| --- | --- |"]
+    lines += [f"| {code_span(name)} | {texts[index]} |" for name, texts in columns.items()]
+    return "\n".join(lines)
 
 
 def _starts() -> str:

@@ -1,4 +1,4 @@
-/* The report map's pins, legend and layer switcher, built from its JSON data element.
+/* The report map's pins, legend, layer switcher and themes table, built from its JSON data element.
    Every text is set with textContent: nothing from the data is ever parsed as HTML. */
 (function () {
   "use strict";
@@ -71,6 +71,38 @@
     return box;
   }
 
+  // The themes table: collapsed at first, so that it does not cover the map.
+  function themesOf(themes) {
+    var box = element("details", "report-themes");
+    box.appendChild(element("summary", null, themes.heading));
+    themes.notes.forEach(function (note) {
+      box.appendChild(element("p", null, note));
+    });
+    if (!themes.groups.length) return box;
+    var table = element("table");
+    table.appendChild(element("caption", null, themes.heading));
+    var head = element("tr");
+    themes.columns.forEach(function (name) {
+      var cell = element("th", null, name);
+      cell.scope = "col";
+      head.appendChild(cell);
+    });
+    table.appendChild(element("thead")).appendChild(head);
+    var body = table.appendChild(element("tbody"));
+    themes.groups.forEach(function (group) {
+      var row = element("tr");
+      var label = element("th", null, group.label);
+      label.scope = "row";
+      row.appendChild(label);
+      row.appendChild(typed("td", null, group.terms));
+      row.appendChild(element("td", "report-count", String(group.count)));
+      row.appendChild(typed("td", null, group.text));
+      body.appendChild(row);
+    });
+    box.appendChild(table);
+    return box;
+  }
+
   function switcherOf(map, title, layers) {
     var box = element("div", "report-layers leaflet-control-layers leaflet-control-layers-expanded");
     var group = element("fieldset", "leaflet-control-layers-overlays");
@@ -120,6 +152,7 @@
     });
     control("topright", switcherOf(map, data.labels.layers, layers)).addTo(map);
     control("bottomleft", legendOf(data)).addTo(map);
+    control("topleft", themesOf(data.themes)).addTo(map);
     var credit = element("div", "leaflet-control-attribution", "Leaflet | " + data.tiles.attribution);
     control("bottomright", credit).addTo(map);
   };

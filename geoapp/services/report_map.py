@@ -3,10 +3,11 @@
 User and planner text never meets a template engine. folium renders the map skeleton from
 numbers and constants only; branca re-renders every element's output as template source, so a
 pin reading `{{ … }}` would otherwise run on the server. Everything typed (titles, questions,
-category labels, pins, names, answers, replies) goes into one JSON data element spliced into the
-rendered page, and `report_map.js` builds popups, legend and layer switcher from it with
-`textContent`: it is never parsed as HTML either. Scripts and styles of Leaflet and its plugins
-are inlined from the installed packages, so the file needs no network.
+category labels, pins, names, answers, replies, the themes' terms and typical pins) goes into one
+JSON data element spliced into the rendered page, and `report_map.js` builds popups, legend,
+layer switcher and themes table from it with `textContent`: it is never parsed as HTML either.
+Scripts and styles of Leaflet and its plugins are inlined from the installed packages, so the
+file needs no network.
 """
 
 import base64
@@ -30,7 +31,10 @@ from folium.template import Template
 from geoapp.config import Settings
 from geoapp.domain import Category, Consultation, Contribution, ContributionQuery, Reply, Status
 from geoapp.i18n import LOCAL_TIME, translate
+from geoapp.models import Themes
 from geoapp.paths import node_package
+from geoapp.security.work_gates import WorkGate
+from geoapp.services import themes
 from geoapp.services.localise import pick
 from geoapp.store.base import Store
 
@@ -77,7 +81,11 @@ class _Start(MacroElement):
 
 
 def build(
-    store: Store, consultation: Consultation, settings: Settings, language: str = "de"
+    store: Store,
+    consultation: Consultation,
+    settings: Settings,
+    language: str = "de",
+    themes_gate: WorkGate | None = None,
 ) -> str:
     """The report map of a consultation (its published pins) as one HTML document."""
     query = ContributionQuery(consultation.id)
@@ -127,6 +135,10 @@ def build(
         },
         "categories": _categories(consultation.categories, pins, language),
         "pins": _pins(pins, replies, consultation.categories, language),
+        "themes": _themes(
+            themes.for_consultation(store, consultation, themes.limits_of(settings), themes_gate),
+            language,
+        ),
     }
     head = (
         f"<title>{html.escape(translate('report_title', language, title=title))}</title>\n"
@@ -214,6 +226,37 @@ def _pin(
         "meta": meta,
         "answer": pin.planner_response,
         "replies": [{"text": r.text, "author": _by(r.author_name, language)} for r in replies],
+    }
+
+
+def _themes(found: Themes, language: str) -> dict[str, Any]:
+    """The themes table: the groups of similar pins with their count and typical pin."""
+    notes = [
+        translate("report_themes_summary", language, analysed=found.analysed, matched=found.matched)
+    ]
+    if found.capped:
+        notes.append(translate("report_themes_capped", language, max=found.analysed))
+    if found.message is not None:
+        notes.append(translate("report_themes_none", language))
+    return {
+        "heading": translate("report_themes", language),
+        "notes": notes,
+        "columns": [
+            translate(f"report_themes_{key}", language)
+            for key in ("column_group", "terms", "count", "typical")
+        ],
+        "groups": [
+            {
+                "label": translate(
+                    "report_themes_group", language, number=group.number, lang=lang.language
+                ),
+                "terms": ", ".join(group.terms),
+                "count": group.count,
+                "text": group.representative.text,
+            }
+            for lang in found.languages
+            for group in lang.groups
+        ],
     }
 
 

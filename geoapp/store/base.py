@@ -21,6 +21,8 @@ from geoapp.domain import (
     SigninFailures,
     Status,
     TargetKind,
+    ThemeTextQuery,
+    ThemeTexts,
 )
 
 
@@ -255,4 +257,13 @@ class Store(Protocol):
         event: AuditEvent,
     ) -> None:
         """Pause intake (paused_at set) or resume it (None), with the audit event."""
+        ...
+
+    # themes for planners
+
+    def theme_texts(self, query: ThemeTextQuery) -> ThemeTexts:
+        """Id, language, text, category and point of the pins `query` matches, newest first.
+
+        With an area, a pin counts when its point lies in the polygon (edge included).
+        """
         ...

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from geoapp.config import Settings
 from geoapp.services import report_map
@@ -116,3 +116,27 @@ def test_pin_popup_shows_the_text_as_text(offline_page: Page, tmp_path: Path, st
     popup.wait_for()
     assert "<b>fett</b> & Bank" in popup.inner_text()
     assert offline_page.locator(".leaflet-popup-content b").count() == 0
+
+
+def test_report_map_shows_the_themes_table(
+    offline_page: Page, store: Store, tmp_path: Path
+) -> None:
+    from tests.themes_corpus import plant_themes
+
+    plant_themes(store, make_consultation(store))
+    path = tmp_path / "themen.html"
+    settings = Settings(data_dir=tmp_path, seed_demo=False)
+    path.write_text(
+        report_map.build(store, store.get_consultation("test"), settings), encoding="utf-8"
+    )
+    offline_page.goto(path.as_uri())
+    themes = offline_page.locator("details.report-themes")
+    themes.locator("summary", has_text="Themen auf einen Blick").click()
+    expect(themes).to_contain_text("60 von 60 veröffentlichten Beiträgen ausgewertet.")
+    rows = themes.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    for index in range(3):
+        expect(rows.nth(index).locator("th")).to_have_text(f"Gruppe {index + 1} (de)")
+        expect(rows.nth(index).locator(".report-count")).to_have_text("20")
+    table = themes.locator("table").inner_text()
+    assert "Bänke" in table and "Radweg" in table

@@ -61,6 +61,14 @@ def test_no_payload_runs_and_each_shows_as_text(
     assert PAYLOADS[2] in legend  # question
     assert PAYLOADS[5] in legend and PAYLOADS[5] in switcher  # first category label
     assert PAYLOADS[6] in legend and PAYLOADS[6] in switcher  # second category label
+    # The themes table: typical pins and terms are payloads, shown as text in our own cells.
+    themes = offline_page.locator("details.report-themes")
+    themes.locator("summary").click()
+    table = themes.locator("table")
+    tags = table.evaluate("t => [...t.querySelectorAll('*')].map(e => e.tagName.toLowerCase())")
+    assert set(tags) <= {"caption", "thead", "tbody", "tr", "th", "td"}, tags
+    cells = table.locator("tbody td:last-child").all_inner_texts()
+    assert cells and set(cells) <= set(PAYLOADS)
     assert offline_page.title().endswith(PAYLOADS[0])
     assert offline_page.evaluate("window.__pwned") is None
     assert dialogs == []

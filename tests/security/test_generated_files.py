@@ -135,3 +135,35 @@ def test_package_readme_shows_each_typed_text_literally(
     package = pyogrio.read_dataframe(root / "beteiligung.gpkg", layer="contributions")
     assert set(PAYLOADS) <= cells(package)
     assert (root / "uebersicht.png").stat().st_size > 10_000
+
+
+def test_package_themes_hold_typed_texts_as_typed(
+    store: Store, planted: Planted, tmp_path: Path
+) -> None:
+    made = export_package.build(
+        store,
+        None,
+        store.get_consultation(SLUG),
+        exports.ExportFilter(),
+        Licence("dl-de/by-2-0", "Stadt Kamen"),
+        tmp_path,
+    )
+    with zipfile.ZipFile(made.path) as archive:
+        archive.extractall(tmp_path / "out")
+    root = tmp_path / "out" / SLUG
+    groups = pyogrio.read_dataframe(root / "themen.csv")
+    representatives = set(groups["representative_text"])
+    # The typical pins of the groups are payloads, read back by GDAL as typed.
+    assert representatives and representatives <= set(PAYLOADS)
+    terms = cells(pyogrio.read_dataframe(root / "begriffe.csv"))
+    assert any("<" in term for term in terms)  # e.g. "script><script": typed text, kept as such
+    for evaluated in EVALUATED:
+        assert not any(evaluated in value for value in terms | representatives)
+    for name in ("LIESMICH.md", "README.md"):
+        source = (root / name).read_text(encoding="utf-8")
+        rendered = _Text()
+        rendered.feed(MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(source))
+        allowed = {"h1", "h2", "p", "ul", "li", "code", "table", "thead", "tbody", "tr", "th", "td"}
+        assert rendered.tags <= allowed, rendered.tags
+        for text in representatives:
+            assert text in rendered.text, (name, text)

@@ -81,6 +81,13 @@ def test_report_over_http_holds_every_payload_as_data(planted_app: TestClient) -
     assert_payloads_are_data(response.text)
 
 
+def test_report_themes_hold_the_typed_texts_as_data(planted_app: TestClient) -> None:
+    themes = _data(planted_app.get(REPORT_URL).text)["themes"]
+    typical = [group["text"] for group in themes["groups"]]
+    # The typical pins of the themes table are payloads, carried as JSON strings like the pins.
+    assert typical and set(typical) <= set(PAYLOADS)
+
+
 def test_report_in_every_language_holds_the_payloads_as_data(planted_app: TestClient) -> None:
     for language in ("en", "ar", "tr"):
         response = planted_app.get(REPORT_URL, headers={"Accept-Language": language})

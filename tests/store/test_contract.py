@@ -32,6 +32,7 @@ from geoapp.domain import (
     Source,
     Status,
     TargetKind,
+    ThemeTextQuery,
 )
 from geoapp.store import Store, open_store
 from tests.factories import INSIDE, make_consultation, make_contribution, make_reply
@@ -915,3 +916,71 @@ def test_expired_counters_and_answers_are_forgotten_on_cleanup(store: Store) -> 
     assert store.forget_expired(now) == 2
     assert store.count_hit("pin:neu", now, now + hour) == 2
     assert store.forget_expired(now) == 0
+
+
+# themes for planners
+
+L_AREA = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [7.7080, 51.5750],
+            [7.7130, 51.5750],
+            [7.7130, 51.5800],
+            [7.7100, 51.5800],
+            [7.7100, 51.5775],
+            [7.7080, 51.5775],
+            [7.7080, 51.5750],
+        ]
+    ],
+}
+"""An L-shaped area: its bounding box holds points the polygon does not."""
+
+
+def test_theme_texts_are_the_published_pins_newest_first(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    old = make_contribution(store, consultation, text="alt", created_at=start)
+    new = make_contribution(
+        store, consultation, text="neu", category="parken-verkehr", created_at=start + timedelta(1)
+    )
+    make_contribution(store, consultation, text="offen", status=Status.PENDING)
+    other = make_consultation(store, slug="andere")
+    make_contribution(store, other, text="woanders")
+    found = store.theme_texts(ThemeTextQuery(consultation.id))
+    assert [(t.id, t.text, t.category, t.language) for t in found.texts] == [
+        (new.id, "neu", "parken-verkehr", "de"),
+        (old.id, "alt", "sitzen-aufenthalt", "de"),
+    ]
+    assert found.texts[0].point == tuple(INSIDE)
+    assert found.matched == 2
+    by_topic = store.theme_texts(ThemeTextQuery(consultation.id, categories=["parken-verkehr"]))
+    assert [t.text for t in by_topic.texts] == ["neu"] and by_topic.matched == 1
+    by_date = store.theme_texts(ThemeTextQuery(consultation.id, created_to=start + timedelta(1)))
+    assert [t.text for t in by_date.texts] == ["alt"] and by_date.matched == 1
+
+
+def test_theme_texts_limit_keeps_the_newest_and_counts_all(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    for day in range(5):
+        make_contribution(store, consultation, text=f"Tag {day}", created_at=start + timedelta(day))
+    found = store.theme_texts(ThemeTextQuery(consultation.id, limit=2))
+    assert [t.text for t in found.texts] == ["Tag 4", "Tag 3"]
+    assert found.matched == 5
+    # The pins are all at INSIDE, which lies in the L's upper arm.
+    in_area = store.theme_texts(ThemeTextQuery(consultation.id, area=L_AREA, limit=2))
+    assert [t.text for t in in_area.texts] == ["Tag 4", "Tag 3"] and in_area.matched == 5
+
+
+def test_theme_texts_in_an_area_are_those_inside_the_polygon_not_its_box(store: Store) -> None:
+    consultation = make_consultation(store)
+    inside = make_contribution(store, consultation, [7.7090, 51.5760], text="im L")
+    on_edge = make_contribution(store, consultation, [7.7080, 51.5760], text="am Rand")
+    make_contribution(store, consultation, [7.7090, 51.5790], text="in der Ecke der Box")
+    make_contribution(store, consultation, [7.7170, 51.5790], text="weit weg")
+    found = store.theme_texts(ThemeTextQuery(consultation.id, area=L_AREA))
+    assert sorted(t.id for t in found.texts) == sorted([inside.id, on_edge.id])
+    assert found.matched == 2
+    capped = store.theme_texts(ThemeTextQuery(consultation.id, area=L_AREA, limit=1))
+    assert len(capped.texts) == 1 and capped.matched == 2

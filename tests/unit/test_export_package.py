@@ -147,3 +147,56 @@ def test_geojson_in_package_is_wgs84_and_perimeter_follows_right_hand_rule(packa
     signed_area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
     assert signed_area > 0  # counter-clockwise exterior ring (RFC 7946 section 3.1.6)
     assert all(7 < x < 8 and 51 < y < 52 for x, y in ring)
+
+
+def test_package_with_three_pins_says_they_are_too_few_to_group(package) -> None:
+    root, _ = package
+    readme = (root / "LIESMICH.md").read_text(encoding="utf-8")
+    assert "Ausgewertet: 3 von 3 Beiträgen." in readme
+    assert "- Zu wenige Beiträge, um Gruppen zu bilden." in readme
+    assert "Too few contributions to form groups." in (root / "README.md").read_text("utf-8")
+    assert pyogrio.read_info(root / "themen.csv")["features"] == 0
+    terms = pyogrio.read_dataframe(root / "begriffe.csv")
+    # All three say "Eine Bank im Schatten wäre schön.": the phrase, not its words one by one.
+    assert list(terms["term"]) == ["Bank im Schatten"]
+    assert list(terms["pins"].astype(int)) == [3]
+
+
+def test_package_themes_table_counts_the_package_pins_of_each_theme(
+    store: Store, tmp_path: Path
+) -> None:
+    from tests.themes_corpus import plant_themes
+
+    theme_of = plant_themes(store, make_consultation(store))
+    made = export_package.build(
+        store, None, store.get_consultation("test"), ExportFilter(), LICENCE, tmp_path
+    )
+    with zipfile.ZipFile(made.path) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    root = tmp_path / "unpacked" / "test"
+    groups = pyogrio.read_dataframe(root / "themen.csv")
+    members = pyogrio.read_dataframe(root / "themen_beitraege.csv")
+    assert list(groups["group"].astype(int)) == [1, 2, 3]
+    assert list(groups["pins"].astype(int)) == [20, 20, 20]
+    for number, of_group in members.groupby(members["group"].astype(int)):
+        assert len({theme_of[i] for i in of_group["contribution_id"]}) == 1, number
+    contributions = pyogrio.read_dataframe(root / "beitraege.csv")
+    assert set(members["contribution_id"]) == set(contributions["id"])
+    for representative in groups["representative_text"]:
+        assert representative in set(contributions["text"])
+    readme = (root / "LIESMICH.md").read_text(encoding="utf-8")
+    assert "Ausgewertet: 60 von 60 Beiträgen." in readme
+    for number in (1, 2, 3):
+        assert f"- Gruppe {number} (de), 20 Beiträge:" in readme
+    # The package of one topic has the themes of its pins only.
+    only = export_package.build(
+        store,
+        None,
+        store.get_consultation("test"),
+        ExportFilter(categories=("parken-verkehr",)),
+        LICENCE,
+        tmp_path,
+    )
+    with zipfile.ZipFile(only.path) as archive:
+        readme = archive.read("test/LIESMICH.md").decode("utf-8")
+    assert "Ausgewertet: 20 von 20 Beiträgen." in readme

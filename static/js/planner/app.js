@@ -96,6 +96,7 @@ async function start() {
   consultationView.setup(consultationChanged, config);
   entries.setup();
   exportsView.setup();
+  statistics.setup();
   for (const button of document.querySelectorAll('.view-button')) {
     button.addEventListener('click', () => showView(button.dataset.view, true));
   }

@@ -1,8 +1,9 @@
-// The planner pages' only Leaflet module: the queue's small map, the entry map and perimeter
-// drawing (leaflet-draw), each on the shared base map. Texts arrive as strings or DOM elements,
+// The planner pages' only Leaflet module: the queue's small map, the entry map, perimeter
+// drawing (leaflet-draw) and the themes map, each on the shared base map. Texts arrive as strings or DOM elements,
 // never as HTML strings.
 
 import { baseMap, fit, outline } from '../basemap.js';
+import { el } from '../dom.js';
 
 const L = window.L;
 let config = null;
@@ -100,6 +101,62 @@ export function perimeterDrawer(container, onDrawn) {
     },
     draw: () => handler.enable(),
     cancel: () => handler.disable(),
+    resize: () => map.invalidateSize(),
+  };
+}
+
+/** Tooltips leaflet-draw shows while a rectangle is drawn, in the page's language. */
+export function setRectangleTexts(texts) {
+  L.drawLocal.draw.handlers.rectangle.tooltip.start = texts.start;
+  L.drawLocal.draw.handlers.simpleshape.tooltip.end = texts.end;
+}
+
+/**
+ * The analysis view's map: where each group of similar pins is (one colour per group), and an
+ * area to narrow the themes to, drawn as a rectangle or polygon or taken from the current view.
+ * `onArea(geometry)` gets the drawn area as a GeoJSON Polygon.
+ */
+export function themeMap(container, onArea) {
+  const map = baseMap(container, config);
+  const perimeter = outline(map, outlineStyle, 10);
+  const groups = L.layerGroup().addTo(map);
+  const area = L.featureGroup().addTo(map);
+  const shape = { color: '#1a1a1a', weight: 2, dashArray: '6 4', fillOpacity: 0.05 };
+  const rectangle = new L.Draw.Rectangle(map, { shapeOptions: shape, showArea: false });
+  const polygon = new L.Draw.Polygon(map, { allowIntersection: false, showArea: false, shapeOptions: shape });
+  const showArea = (geometry) => {
+    area.clearLayers();
+    if (geometry) L.geoJSON(geometry, { interactive: false, style: shape }).eachLayer((layer) => area.addLayer(layer));
+  };
+  map.on(L.Draw.Event.CREATED, (event) => {
+    const geometry = event.layer.toGeoJSON().geometry;
+    showArea(geometry);
+    onArea(geometry);
+  });
+  return {
+    showPerimeter: perimeter.show,
+    showArea,
+    /** `entries`: [{ color, label, pins: [{ lon, lat }] }], one per group. */
+    showGroups(entries) {
+      groups.clearLayers();
+      for (const entry of entries) {
+        for (const pin of entry.pins) {
+          if (pin.lat === null) continue;
+          L.circleMarker([pin.lat, pin.lon], {
+            radius: 7, color: '#ffffff', weight: 1, fillColor: entry.color, fillOpacity: 0.9, keyboard: false,
+          }).bindTooltip(el('span', {}, entry.label)).addTo(groups);
+        }
+      }
+    },
+    drawRectangle: () => { polygon.disable(); rectangle.enable(); },
+    drawPolygon: () => { rectangle.disable(); polygon.enable(); },
+    /** The map's current view as a Polygon: the area without drawing (keyboard, screen reader). */
+    viewArea() {
+      map.invalidateSize();
+      const b = map.getBounds();
+      const [w, s, e, n] = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)];
+      return { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
+    },
     resize: () => map.invalidateSize(),
   };
 }

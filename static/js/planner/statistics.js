@@ -1,9 +1,11 @@
-// Analysis: counts by category, status, source and week; the most supported pins; the report map.
+// Analysis: counts by category, status, source and week; the most supported pins; the themes;
+// the report map.
 
 import { getJSON } from '../api.js';
 import { el } from '../dom.js';
 import { codeLabel, t } from '../i18n.js';
 import { categoryOf, consultationPath } from './state.js';
+import * as themes from './themes.js';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -56,6 +58,10 @@ function chart(weeks) {
   return [graphic, el('figcaption', {}, table)];
 }
 
+export function setup() {
+  themes.setup();
+}
+
 export async function show() {
   const stats = await getJSON(consultationPath('/statistics'));
   $('statistics-total').textContent = t('planner_total', { count: stats.total });
@@ -69,4 +75,5 @@ export async function show() {
       el('span', { className: 'pin-meta' }, t('planner_supports', { count: pin.support_count })))));
   if (!stats.most_supported.length) $('most-supported').replaceChildren(el('li', {}, t('planner_none_yet')));
   $('report-link').href = consultationPath('/report.html');
+  await themes.show();
 }
