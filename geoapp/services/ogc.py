@@ -331,13 +331,13 @@ def _planner_fields(row: Contribution) -> dict[str, Any]:
 def _perimeter_items(store: Store, query: ItemsQuery, now: datetime) -> ItemsPage:
     public = sorted(
         (c for c in store.list_consultations() if c.status in PUBLIC_STATUSES),
-        key=lambda c: (c.opens_at, c.id),
+        key=lambda c: (c.opens_at, c.slug),
     )
     matching = [c for c in public if _perimeter_matches(c, query)]
     position = 0
     if query.cursor is not None:
         at = query.cursor.at
-        keys = [(c.opens_at, c.id) for c in matching]
+        keys = [(c.opens_at, c.slug) for c in matching]
         if query.cursor.backwards:
             end = sum(1 for k in keys if k < (at.created_at, at.id))
             position = max(0, end - query.limit)
@@ -347,10 +347,10 @@ def _perimeter_items(store: Store, query: ItemsQuery, now: datetime) -> ItemsPag
     return ItemsPage(
         features=_perimeter_features(chosen, query.crs),
         number_matched=len(matching),
-        next=Cursor(Keyset(chosen[-1].opens_at, chosen[-1].id))
+        next=Cursor(Keyset(chosen[-1].opens_at, chosen[-1].slug))
         if chosen and position + len(chosen) < len(matching)
         else None,
-        prev=Cursor(Keyset(chosen[0].opens_at, chosen[0].id), backwards=True)
+        prev=Cursor(Keyset(chosen[0].opens_at, chosen[0].slug), backwards=True)
         if chosen and position > 0
         else None,
         timestamp=now,

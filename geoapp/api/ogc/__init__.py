@@ -2,14 +2,15 @@
 
 GIS clients (QGIS, GDAL's OAPIF driver, ArcGIS Pro) read the published pins and perimeters
 live; planner collections need an API token. The service describes itself in its own
-OpenAPI 3.0 document (/ogc/api), so its routes stay out of the app's /openapi.json.
+OpenAPI 3.0 document (/ogc/api), so its routes stay out of the app's /openapi.json (each
+router says so: the app's document is built from the routes themselves).
 """
 
 from fastapi import APIRouter
 
 from geoapp.api.ogc import collections, items, landing
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 for part in (landing, collections, items):
     router.include_router(part.router, prefix="/ogc")
 

@@ -13,7 +13,7 @@ from geoapp.i18n import translate
 from geoapp.services import ogc
 from geoapp.services.exports import iso_utc
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 

@@ -25,7 +25,7 @@ from geoapp.i18n import translate
 from geoapp.services import ogc
 from geoapp.services.exports import iso_utc
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/collections/{collection_id}/items")

@@ -8,7 +8,7 @@ from geoapp.api.ogc import openapi, render
 from geoapp.api.ogc.params import Representation, RepresentationDep, TokenPlannerDep
 from geoapp.i18n import translate
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
