@@ -13,7 +13,8 @@ async function show() {
   if (!answer.ok) return;
   const layer = L.geoJSON(await answer.json(), {
     interactive: false,
-    style: { color: '#0b57d0', weight: 2, fillOpacity: 0.1 },
+    // Areas lightly filled, so that the pins inside them stay visible.
+    style: (feature) => ({ color: '#0b57d0', weight: feature.geometry.type === 'Point' ? 1 : 2, fillOpacity: feature.geometry.type === 'Point' ? 0.7 : 0.1 }),
     pointToLayer: (_feature, latlng) => L.circleMarker(latlng, {
       radius: 5, color: '#0b57d0', weight: 1, fillColor: '#0b57d0', fillOpacity: 0.7,
     }),
