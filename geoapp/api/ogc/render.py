@@ -4,12 +4,12 @@ HTML comes from our own Jinja2 templates with autoescaping; every value (titles,
 data and is escaped, never template source.
 """
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -63,8 +63,8 @@ def with_self(links: list[dict[str, str]], representation: Representation) -> li
 def json_response(
     body: dict[str, Any], media_type: str = JSON, headers: dict[str, str] | None = None
 ) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Response(content, media_type=media_type, headers=headers)
+    # orjson: pages of 10,000 features are serialised several times faster than by json.
+    return Response(orjson.dumps(body), media_type=media_type, headers=headers)
 
 
 def html_response(
