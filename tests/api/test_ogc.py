@@ -339,3 +339,26 @@ def test_token_authorises_no_planner_route(app_client: TestClient, app_store: St
     )
     assert edit.status_code == 401
     assert app_store.get_contribution(pin.id).status == Status.PENDING
+
+
+def test_every_resource_has_an_html_page(app_client: TestClient, app_store: Store) -> None:
+    consultation = make_consultation(app_store)
+    pin = make_contribution(app_store, consultation)
+    for path in (
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/api",
+        "/ogc/collections",
+        "/ogc/collections/test",
+        "/ogc/collections/test/queryables",
+        "/ogc/collections/test/items",
+        f"/ogc/collections/test/items/{pin.id}",
+        "/ogc/collections/consultation_perimeters",
+        "/ogc/collections/consultation_perimeters/queryables",
+        "/ogc/collections/consultation_perimeters/items",
+        "/ogc/collections/consultation_perimeters/items/test",
+    ):
+        response = app_client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "<h1>" in response.text, path
