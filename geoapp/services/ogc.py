@@ -421,7 +421,19 @@ def bbox_to_wgs84(values: Sequence[float], crs: Crs) -> BBox:
         x0, y0, x1, y1 = y0, x0, y1, x1
     if crs.epsg == geo.WGS84_EPSG:
         return BBox(x0, y0, x1, y1)
-    # The edges bend when projected: densify them so that the box covers the whole area.
-    outline = shapely.segmentize(shapely.geometry.box(x0, y0, x1, y1), max(x1 - x0, y1 - y0) / 32)
-    min_lon, min_lat, max_lon, max_lat = geo.transform(outline, f"EPSG:{crs.epsg}").bounds
-    return BBox(min_lon, min_lat, max_lon, max_lat)
+    # The edges bend when projected: 33 points along each of them, so that the lon/lat box
+    # covers the whole area asked for.
+    xs, ys = np.linspace(x0, x1, 33), np.linspace(y0, y1, 33)
+    edges = np.concatenate(
+        [
+            np.column_stack([xs, np.full_like(xs, y0)]),
+            np.column_stack([xs, np.full_like(xs, y1)]),
+            np.column_stack([np.full_like(ys, x0), ys]),
+            np.column_stack([np.full_like(ys, x1), ys]),
+        ]
+    )
+    lon_lat = shapely.get_coordinates(geo.transform(shapely.points(edges), f"EPSG:{crs.epsg}"))
+    if not np.isfinite(lon_lat).all():  # outside the projection's area of use
+        raise BadQuery("ogc_bbox_invalid", field="bbox")
+    bounds = (*lon_lat.min(axis=0).tolist(), *lon_lat.max(axis=0).tolist())
+    return BBox(*bounds)

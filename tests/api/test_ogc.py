@@ -362,3 +362,14 @@ def test_every_resource_has_an_html_page(app_client: TestClient, app_store: Stor
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html"), path
         assert "<h1>" in response.text, path
+
+
+def test_bbox_of_one_point_or_outside_the_projection_is_answered(
+    app_client: TestClient, app_store: Store
+) -> None:
+    make_consultation(app_store)
+    point = app_client.get(f"/ogc/collections/test/items?bbox=0,0,0,0&bbox-crs={EPSG25832}")
+    assert point.status_code == 200
+    far = app_client.get(f"/ogc/collections/test/items?bbox=0,0,1e300,1e300&bbox-crs={EPSG25832}")
+    assert far.status_code == 400
+    assert far.json()["code"] == "ogc_bbox_invalid"
