@@ -28,8 +28,9 @@ test: test-deps  ## install what the tests need, then lint and run every test
 	node --test --test-reporter=spec tests/js/
 	$(BIN)/python -m pytest
 
-screenshot: test-deps  ## refresh docs/screenshot.png from the browser test
+screenshot: test-deps  ## refresh docs/screenshot.png and docs/ogc-collection.png from the browser tests
 	GEOAPP_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser -k screenshot
+	GEOAPP_OGC_SCREENSHOT=docs/ogc-collection.png $(BIN)/python -m pytest tests/browser/test_ogc_pages.py
 
 bench: install
 	$(BIN)/python -m bench

@@ -24,6 +24,7 @@ from geoapp.api import (
     public,
     reference,
 )
+from geoapp.api import ogc as ogc_api
 from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(exports.public_router)
     app.include_router(docs.router)
+    app.include_router(ogc_api.router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

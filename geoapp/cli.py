@@ -1,5 +1,5 @@
 """Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
-`report`, `import`, `export`, `columns`, `cleanup`."""
+`planner token create|list|revoke`, `report`, `import`, `export`, `columns`, `cleanup`."""
 
 import argparse
 import getpass
@@ -56,6 +56,20 @@ def main(argv: list[str] | None = None) -> None:
     disable.add_argument("name")
     enable = planner_commands.add_parser("enable", help="allow a disabled account again")
     enable.add_argument("name")
+    token = planner_commands.add_parser(
+        "token", help="read-only API tokens for QGIS/GDAL (planner collections of /ogc)"
+    )
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    token_create = token_commands.add_parser(
+        "create", help="make a token for the planner NAME; it is shown once"
+    )
+    token_create.add_argument("name", help="the planner's username")
+    token_create.add_argument(
+        "--label", default="QGIS", help="what the token is for, e.g. 'QGIS Büro' (default QGIS)"
+    )
+    token_commands.add_parser("list", help="list the tokens (never their secrets)")
+    token_revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    token_revoke.add_argument("id")
 
     commands.add_parser(
         "cleanup",
@@ -164,6 +178,8 @@ def _planner(args: argparse.Namespace) -> None:
         elif args.planner_command == "unlock":
             removed = planners.unlock(store, args.name)
             print(f"{args.name.strip().lower()} unlocked ({removed} network(s) forgotten)")
+        elif args.planner_command == "token":
+            _token(store, args)
         elif args.planner_command in ("disable", "enable"):
             disabled = args.planner_command == "disable"
             planners.set_disabled(store, args.name, disabled)
@@ -173,6 +189,26 @@ def _planner(args: argparse.Namespace) -> None:
             for p in store.list_planners():
                 state = " (disabled)" if p.disabled else ""
                 print(f"{p.username}\t{p.role}\t{p.created_at:%Y-%m-%d}{state}")
+
+
+def _token(store: Store, args: argparse.Namespace) -> None:
+    from geoapp.services import api_tokens
+
+    now = datetime.now(UTC)
+    if args.token_command == "create":
+        token, secret = api_tokens.create(store, args.name, args.label, now)
+        print(f"token {token.id} ({token.name}) for {args.name.strip().lower()}:")
+        print(secret)
+        print("Keep it like a password: it is shown only now.", file=sys.stderr)
+    elif args.token_command == "revoke":
+        api_tokens.revoke(store, args.id, now)
+        print(f"token {args.id.strip()} revoked")
+    else:
+        for token, planner in store.list_api_tokens():
+            state = f" (revoked {token.revoked_at:%Y-%m-%d})" if token.revoked_at else ""
+            print(
+                f"{token.id}\t{planner.username}\t{token.name}\t{token.created_at:%Y-%m-%d}{state}"
+            )
 
 
 def _cleanup(_args: argparse.Namespace) -> None:

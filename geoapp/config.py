@@ -207,6 +207,16 @@ class Settings(BaseSettings):
         description="How long a themes request waits for a free computation, then 503.",
     )
 
+    # OGC API – Features under /ogc (issue 13, branch ogc).
+    ogc_default_limit: int = Field(
+        default=100, ge=1, description="Features on an OGC API items page when no limit is given."
+    )
+    ogc_max_limit: int = Field(
+        default=10_000,
+        ge=1,
+        description="Largest `limit` of an OGC API items page; a larger one is refused (400).",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

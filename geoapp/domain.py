@@ -340,3 +340,35 @@ class ThemeTexts:
     texts: list[ThemeText]
     matched: int
     """How many pins match the query, also those beyond its limit."""
+
+
+# OGC API – Features and planner API tokens (issue 13).
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """A place in the (created_at, id) order of contributions, for keyset paging."""
+
+    created_at: datetime
+    id: str
+
+
+@dataclass(frozen=True)
+class ContributionPage:
+    """One page of contributions in (created_at, id) order, and whether more lie beyond it."""
+
+    contributions: list[Contribution]
+    more_after: bool
+    more_before: bool
+
+
+@dataclass
+class ApiToken:
+    """A planner's read-only token for GIS clients; only the hash of the secret is stored."""
+
+    id: str
+    planner_id: str
+    name: str
+    token_hash: str = field(repr=False)
+    created_at: datetime
+    revoked_at: datetime | None = None

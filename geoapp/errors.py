@@ -58,3 +58,7 @@ class Busy(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class BadQuery(DomainError):
+    """A query parameter cannot be read (OGC API – Features answers these with 400)."""

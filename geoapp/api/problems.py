@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geoapp.api.headers import NO_STORE, security_headers
 from geoapp.errors import (
+    BadQuery,
     Busy,
     DomainError,
     InvalidInput,
@@ -43,11 +44,13 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotPermitted: 403,
     TooManyAttempts: 429,
     Busy: 503,
+    BadQuery: 400,
 }
 
 # What each refusal means to a client, for the OpenAPI document.
 MEANING: dict[int, str] = {
-    400: "The body is not valid JSON or not a readable form.",
+    400: "The body is not valid JSON or not a readable form, or a query parameter of the OGC "
+    "API cannot be read.",
     401: "Not signed in, the session has ended, or the sign-in failed.",
     403: "Not allowed: admins only, the X-CSRF-Token header does not match the session, or "
     "the browser has no participant token from POST /api/participant.",
@@ -154,6 +157,8 @@ def install(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, TooManyAttempts | Busy):
             headers = {"Retry-After": str(exc.retry_after)}
+        if isinstance(exc, NotSignedIn) and exc.key.startswith("api_token"):
+            headers = {"WWW-Authenticate": 'Bearer realm="ogc"'}  # RFC 6750
         return problem(request, status, exc.key, errors, headers, **exc.params)
 
     @app.exception_handler(RequestValidationError)

@@ -157,33 +157,54 @@ def open_data_geojson(
 
 def _contribution_frame(rows: list[Contribution], consultation: Consultation) -> gpd.GeoDataFrame:
     # Column by column from plain lists: one pass over the rows, geometry built vectorised.
-    # A column named like a contribution field is that field, unchanged (text or nothing).
-    labels = {c.key: pick(c.label, "de") for c in consultation.categories}
-    derived: dict[str, Any] = {
-        "consultation": [consultation.slug] * len(rows),
-        "category_label": [labels.get(c.category, c.category) for c in rows],
-        "created_at": [iso_utc(c.created_at) for c in rows],
-        "status": [str(c.status) for c in rows],
-        "support_count": np.array([c.support_count for c in rows], dtype=np.int64),
-        "reply_count": np.array([c.reply_count for c in rows], dtype=np.int64),
-        "source": [str(c.source) for c in rows],
-        "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
-        "photo_alt": [c.photo_alt if c.photo_id else None for c in rows],
-    }
-    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
-    columns = {**derived, **{name: [getattr(c, name) for c in rows] for name in plain}}
+    columns = _contribution_columns(rows, consultation)
+    for name in ("support_count", "reply_count"):
+        columns[name] = np.array(columns[name], dtype=np.int64)
     frame = pd.DataFrame(columns)[[c.name for c in CONTRIBUTION_COLUMNS]]
-    for name in (*_optional(plain), "photo", "photo_alt"):
+    for name in (*_optional(list(columns)), "photo", "photo_alt"):
         frame[name] = frame[name].astype(object)
     return gpd.GeoDataFrame(
         frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"
     )
 
 
+def _contribution_columns(
+    rows: list[Contribution], consultation: Consultation
+) -> dict[str, list[Any]]:
+    """The open-data columns (CONTRIBUTION_COLUMNS) of `rows` as plain lists, in order.
+
+    A column named like a contribution field is that field, unchanged (text or nothing).
+    """
+    labels = {c.key: pick(c.label, "de") for c in consultation.categories}
+    derived: dict[str, list[Any]] = {
+        "consultation": [consultation.slug] * len(rows),
+        "category_label": [labels.get(c.category, c.category) for c in rows],
+        "created_at": [iso_utc(c.created_at) for c in rows],
+        "status": [str(c.status) for c in rows],
+        "support_count": [c.support_count for c in rows],
+        "reply_count": [c.reply_count for c in rows],
+        "source": [str(c.source) for c in rows],
+        "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
+        "photo_alt": [c.photo_alt if c.photo_id else None for c in rows],
+    }
+    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
+    columns = {**derived, **{name: [getattr(c, name) for c in rows] for name in plain}}
+    return {c.name: columns[c.name] for c in CONTRIBUTION_COLUMNS}
+
+
+def open_data_properties(
+    rows: list[Contribution], consultation: Consultation
+) -> list[dict[str, Any]]:
+    """Each contribution's open-data columns as a dict: the properties of the open-data GeoJSON."""
+    columns = _contribution_columns(rows, consultation)
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def _optional(names: list[str]) -> list[str]:
     """The contribution fields among `names` that may be None (kept as objects, not text)."""
     hints = typing.get_type_hints(Contribution)
-    return [name for name in names if type(None) in typing.get_args(hints[name])]
+    return [name for name in names if name in hints and type(None) in typing.get_args(hints[name])]
 
 
 def photo_name(contribution_id: str) -> str:

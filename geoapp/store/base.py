@@ -6,11 +6,14 @@ from typing import Protocol
 
 from geoapp.domain import (
     Answer,
+    ApiToken,
     AuditEvent,
     Consultation,
     Contribution,
+    ContributionPage,
     ContributionQuery,
     IdempotencyRecord,
+    Keyset,
     ModerationQuery,
     Photo,
     Planner,
@@ -266,4 +269,35 @@ class Store(Protocol):
 
         With an area, a pin counts when its point lies in the polygon (edge included).
         """
+        ...
+
+    # OGC API – Features (issue 13)
+
+    def page_contributions(
+        self,
+        query: ContributionQuery,
+        limit: int,
+        after: Keyset | None = None,
+        before: Keyset | None = None,
+    ) -> ContributionPage:
+        """Up to `limit` contributions of `query` in (created_at, id) order, oldest first.
+
+        With `after`, those that come after it; with `before`, the `limit` that come right
+        before it. The page says whether more rows lie beyond it in either direction. The
+        query's own limit and offset are ignored: pages never walk an OFFSET.
+        """
+        ...
+
+    def add_api_token(self, token: ApiToken) -> None: ...
+
+    def get_api_token(self, token_hash: str) -> tuple[ApiToken, Planner] | None:
+        """The unrevoked token with this hash and its planner, if the account is enabled."""
+        ...
+
+    def list_api_tokens(self) -> list[tuple[ApiToken, Planner]]:
+        """Every token (revoked ones too) with its planner, by username, then oldest first."""
+        ...
+
+    def revoke_api_token(self, token_id: str, now: datetime) -> bool:
+        """Revoke a token at `now`; False when there is no such unrevoked token."""
         ...

@@ -101,6 +101,8 @@ contributions = Table(
     Column("planner_response", Text, nullable=True),
     Column("response_status", String(16), nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
+    # Keyset paging of OGC API items: the whole sort key (created_at, id) in the index.
+    Index("ix_contributions_keyset", "consultation_id", "status", "created_at", "id"),
 )
 
 replies = Table(
@@ -251,4 +253,21 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
+# Planner API tokens (issue 13): read-only access for GIS clients (QGIS, GDAL).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "planner_id",
+        String(36),
+        ForeignKey("planners.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(80), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
 )

@@ -9,6 +9,7 @@ import pytest
 
 from geoapp.domain import (
     Answer,
+    ApiToken,
     AuditEvent,
     BBox,
     ConsultationStatus,
@@ -17,6 +18,7 @@ from geoapp.domain import (
     IdempotencyKey,
     IdempotencyKeyTaken,
     IdempotencyRecord,
+    Keyset,
     Moderation,
     ModerationQuery,
     Photo,
@@ -35,7 +37,13 @@ from geoapp.domain import (
     ThemeTextQuery,
 )
 from geoapp.store import Store, open_store
-from tests.factories import INSIDE, make_consultation, make_contribution, make_reply
+from tests.factories import (
+    INSIDE,
+    make_consultation,
+    make_contribution,
+    make_planner,
+    make_reply,
+)
 
 
 def test_consultation_round_trips_with_translations_and_categories(store: Store) -> None:
@@ -984,3 +992,87 @@ def test_theme_texts_in_an_area_are_those_inside_the_polygon_not_its_box(store: 
     assert found.matched == 2
     capped = store.theme_texts(ThemeTextQuery(consultation.id, area=L_AREA, limit=1))
     assert len(capped.texts) == 1 and capped.matched == 2
+
+
+# OGC API – Features: keyset pages and planner API tokens (issue 13)
+
+
+def test_keyset_pages_walk_every_pin_once_in_time_order(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+    # Two pins share each moment: the id breaks the tie, so no page boundary loses one.
+    made = [
+        make_contribution(store, consultation, created_at=start + timedelta(seconds=i // 2))
+        for i in range(7)
+    ]
+    make_contribution(store, consultation, status=Status.PENDING)
+    query = ContributionQuery(consultation_id=consultation.id)
+    seen, after, pages = [], None, 0
+    while True:
+        page = store.page_contributions(query, 3, after=after)
+        pages += 1
+        assert page.more_before == (after is not None)
+        seen += page.contributions
+        if not page.more_after:
+            break
+        after = Keyset(page.contributions[-1].created_at, page.contributions[-1].id)
+    expected = sorted(made, key=lambda c: (c.created_at, c.id))
+    assert [c.id for c in seen] == [c.id for c in expected]
+    assert pages == 3
+
+
+def test_keyset_page_before_a_place_gives_the_rows_just_before_it(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+    made = [
+        make_contribution(store, consultation, created_at=start + timedelta(minutes=i))
+        for i in range(5)
+    ]
+    query = ContributionQuery(consultation_id=consultation.id)
+    page = store.page_contributions(query, 2, before=Keyset(made[4].created_at, made[4].id))
+    assert [c.id for c in page.contributions] == [made[2].id, made[3].id]
+    assert page.more_before and page.more_after
+    first = store.page_contributions(query, 2, before=Keyset(made[2].created_at, made[2].id))
+    assert [c.id for c in first.contributions] == [made[0].id, made[1].id]
+    assert not first.more_before
+
+
+def test_keyset_pages_keep_the_filters_of_the_query(store: Store) -> None:
+    consultation = make_consultation(store)
+    make_contribution(store, consultation, category="parken-verkehr")
+    wanted = make_contribution(store, consultation, coordinates=[7.7100, 51.5760])
+    query = ContributionQuery(
+        consultation_id=consultation.id,
+        categories=("sitzen-aufenthalt",),
+        bbox=BBox(7.709, 51.575, 7.711, 51.577),
+    )
+    page = store.page_contributions(query, 10)
+    assert [c.id for c in page.contributions] == [wanted.id]
+    assert store.count_contributions(query) == 1
+
+
+def _token(planner: Planner, name: str = "QGIS Büro") -> ApiToken:
+    return ApiToken(str(uuid.uuid4()), planner.id, name, uuid.uuid4().hex, datetime.now(UTC))
+
+
+def test_api_token_names_its_planner_until_revoked(store: Store) -> None:
+    planner = make_planner(store)
+    token = _token(planner)
+    store.add_api_token(token)
+    found = store.get_api_token(token.token_hash)
+    assert found is not None and found[0] == token and found[1].username == planner.username
+    assert store.revoke_api_token(token.id, datetime.now(UTC))
+    assert store.get_api_token(token.token_hash) is None
+    assert not store.revoke_api_token(token.id, datetime.now(UTC))
+    [(listed, owner)] = store.list_api_tokens()
+    assert listed.revoked_at is not None and owner.id == planner.id
+
+
+def test_api_token_of_a_disabled_planner_is_refused(store: Store) -> None:
+    planner = make_planner(store)
+    token = _token(planner)
+    store.add_api_token(token)
+    store.set_planner_disabled(planner.username, True)
+    assert store.get_api_token(token.token_hash) is None
+    store.set_planner_disabled(planner.username, False)
+    assert store.get_api_token(token.token_hash) is not None

@@ -13,7 +13,7 @@ import pytest
 from geoapp import cli
 from geoapp.config import Settings
 from geoapp.domain import ContributionQuery, Source, Status
-from geoapp.security import passwords
+from geoapp.security import passwords, planner_sessions
 from geoapp.store import Store, open_store
 from tests.factories import INSIDE, OUTSIDE, make_consultation
 
@@ -174,3 +174,42 @@ def test_report_writes_one_offline_html_file(consultation, tmp_path, capsys) -> 
     assert "L.heatLayer" in document and "markerClusterGroup" in document
     assert "Bank am Markt" in document
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?https?:", document)
+
+
+def test_planner_token_create_list_revoke(data_dir, capsys) -> None:
+    cli.main(["planner", "add", "anna", "--role", "moderator"])
+    capsys.readouterr()
+    cli.main(["planner", "token", "create", "Anna", "--label", "QGIS Büro"])
+    out = capsys.readouterr().out.splitlines()
+    token_id = out[0].split()[1]
+    secret = out[1]
+    assert secret.startswith("geoapp_")
+    store = reopen()
+    try:
+        [(token, _planner)] = store.list_api_tokens()
+        # Only the hash is kept: the database alone cannot be turned into a working token.
+        assert secret not in (token.token_hash, token.name)
+        assert store.get_api_token(planner_sessions.token_hash(secret)) is not None
+    finally:
+        store.close()
+    cli.main(["planner", "token", "list"])
+    listed = capsys.readouterr().out
+    assert f"{token_id}\tanna\tQGIS Büro" in listed
+    assert secret not in listed
+    cli.main(["planner", "token", "revoke", token_id])
+    cli.main(["planner", "token", "list"])
+    assert "(revoked" in capsys.readouterr().out
+    store = reopen()
+    try:
+        assert store.get_api_token(planner_sessions.token_hash(secret)) is None
+    finally:
+        store.close()
+
+
+def test_planner_token_refuses_an_unknown_planner_or_token(data_dir, capsys) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["planner", "token", "create", "niemand"])
+    assert "niemand" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["planner", "token", "revoke", "gibt-es-nicht"])
+    assert "geoapp planner token list" in capsys.readouterr().err

@@ -2,12 +2,20 @@
 
 from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
+from geoapp.store.sql.features import FeatureQueries
 from geoapp.store.sql.moderation import ModerationQueries
 from geoapp.store.sql.planners import PlannerQueries
 from geoapp.store.sql.themes import ThemeQueries
 
 
-class SqlStore(EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries, ThemeQueries):
+class SqlStore(
+    EngagementQueries,
+    ModerationQueries,
+    PlannerQueries,
+    AbuseQueries,
+    ThemeQueries,
+    FeatureQueries,
+):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 
 

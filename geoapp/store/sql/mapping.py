@@ -52,11 +52,22 @@ def from_row(cls: type[T], row: Row[Any], table: Table) -> T:
     """The row object of `cls` in `row`; fields without a column in `table` come by label."""
     m = row._mapping
     kwargs = {}
-    for name, read in _readers(cls).items():
-        key: Any = table.c.get(name, name)
-        if key in m:
-            kwargs[name] = read(m[key])
+    for name, key, read in _lookups(cls, table):
+        try:
+            value = m[key]
+        except KeyError:  # not selected: the field keeps its default
+            continue
+        kwargs[name] = read(value)
     return cls(**kwargs)
+
+
+@cache
+def _lookups(cls: type, table: Table) -> tuple[tuple[str, Any, Callable[[Any], Any]], ...]:
+    """Per field of `cls`: its name, the row key to read it by (column, else label), reader.
+
+    Worked out once per row type and table: from_row runs for every row of a page or export.
+    """
+    return tuple((name, table.c.get(name, name), read) for name, read in _readers(cls).items())
 
 
 def _to_column(value: Any) -> Any:
