@@ -58,3 +58,7 @@ class Busy(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class NotConfigured(DomainError):
+    """The deployment lacks a setting this needs (e.g. GEOAPP_PUBLIC_URL for posters)."""

@@ -24,6 +24,7 @@ from geoapp.models.base import (
     Note,
     OptionalPoint,
     Point,
+    PosterKey,
     ReplyText,
     Response,
     Text,
@@ -88,8 +89,14 @@ from geoapp.models.reply import (
     ReplyForPlanner,
     ReplyPublic,
 )
+from geoapp.models.spot import (
+    NearbyContribution,
+    PosterCreate,
+    PosterOut,
+)
 from geoapp.models.statistics import (
     CountOverTime,
+    PosterCount,
     Statistics,
     SupportedContribution,
 )
@@ -132,6 +139,7 @@ __all__ = [
     "MyContributions",
     "MyReply",
     "Name",
+    "NearbyContribution",
     "NearestPlace",
     "Note",
     "OptionalPoint",
@@ -142,6 +150,10 @@ __all__ = [
     "PlaceChoice",
     "PlannerSessionOut",
     "Point",
+    "PosterCount",
+    "PosterCreate",
+    "PosterKey",
+    "PosterOut",
     "Problem",
     "RefusedRow",
     "RejectReason",

@@ -3,10 +3,19 @@
 from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
 from geoapp.store.sql.moderation import ModerationQueries
+from geoapp.store.sql.nearby import NearbyQueries
 from geoapp.store.sql.planners import PlannerQueries
+from geoapp.store.sql.posters import PosterQueries
 
 
-class SqlStore(EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries):
+class SqlStore(
+    EngagementQueries,
+    ModerationQueries,
+    PlannerQueries,
+    AbuseQueries,
+    NearbyQueries,
+    PosterQueries,
+):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 
 
