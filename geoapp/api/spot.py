@@ -17,7 +17,7 @@ from geoapp.api.deps import (
     require_planner,
 )
 from geoapp.errors import InvalidInput, NotAllowedNow, NotConfigured, NotFound
-from geoapp.models import NearbyContribution, PosterCreate, PosterKey, PosterOut
+from geoapp.models import NearbyContribution, PosterCreate, PosterOut
 from geoapp.services import consultations, nearby, posters
 from geoapp.services.posters import PosterSettings
 
@@ -68,7 +68,11 @@ def poster_short_link(key: str, store: StoreDep) -> RedirectResponse:
     )
 
 
-@planner_router.get("/consultations/{slug}/posters", response_model=list[PosterOut])
+@planner_router.get(
+    "/consultations/{slug}/posters",
+    response_model=list[PosterOut],
+    responses=problems.declare(NotConfigured),
+)
 def list_posters(
     consultation: PlannerConsultationDep, store: StoreDep, settings: SettingsDep
 ) -> list[PosterOut]:
@@ -117,7 +121,7 @@ def create_poster(
     },
 )
 def poster_pdf(
-    key: PosterKey,
+    key: str,
     consultation: PlannerConsultationDep,
     store: StoreDep,
     settings: SettingsDep,
