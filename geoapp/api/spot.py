@@ -17,7 +17,7 @@ from geoapp.api.deps import (
     require_planner,
 )
 from geoapp.errors import InvalidInput, NotAllowedNow, NotConfigured, NotFound
-from geoapp.models import NearbyContribution, PosterCreate, PosterOut
+from geoapp.models import NearbyContribution, PosterCreate, PosterList, PosterOut
 from geoapp.services import consultations, nearby, posters
 from geoapp.services.posters import PosterSettings
 
@@ -68,17 +68,15 @@ def poster_short_link(key: str, store: StoreDep) -> RedirectResponse:
     )
 
 
-@planner_router.get(
-    "/consultations/{slug}/posters",
-    response_model=list[PosterOut],
-    responses=problems.declare(NotConfigured),
-)
+@planner_router.get("/consultations/{slug}/posters", response_model=PosterList)
 def list_posters(
     consultation: PlannerConsultationDep, store: StoreDep, settings: SettingsDep
-) -> list[PosterOut]:
-    """The consultation's posters, oldest first, each with the pins it brought."""
-    base_url = PosterSettings.of(settings).base_url()
-    return posters.listed(store, consultation, base_url)
+) -> PosterList:
+    """The consultation's posters, oldest first, each with the pins it brought.
+
+    `ready` is false while GEOAPP_PUBLIC_URL is unset: then no poster can be made.
+    """
+    return posters.listed(store, consultation, PosterSettings.of(settings))
 
 
 @planner_router.post(

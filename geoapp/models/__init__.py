@@ -92,6 +92,7 @@ from geoapp.models.reply import (
 from geoapp.models.spot import (
     NearbyContribution,
     PosterCreate,
+    PosterList,
     PosterOut,
 )
 from geoapp.models.statistics import (
@@ -153,6 +154,7 @@ __all__ = [
     "PosterCount",
     "PosterCreate",
     "PosterKey",
+    "PosterList",
     "PosterOut",
     "Problem",
     "RefusedRow",

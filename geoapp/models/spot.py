@@ -37,12 +37,22 @@ class PosterOut(BaseModel):
     coordinates: tuple[float, float] = Field(description="[longitude, latitude] (WGS84).")
     size: PosterSize
     language: str
-    link: str = Field(description="What the QR code opens: the form at this spot.")
-    short_link: str = Field(description="The short address printed under the QR code.")
+    link: str | None = Field(
+        description="What the QR code opens: the form at this spot (None while "
+        "GEOAPP_PUBLIC_URL is unset)."
+    )
+    short_link: str | None = Field(description="The short address printed under the QR code.")
     pdf_url: str = Field(description="The poster as PDF (planners only).")
     created_at: datetime
     created_by: str
     contributions: int = Field(description="Pins sent from this poster's link so far.")
+
+
+class PosterList(BaseModel):
+    """A consultation's posters, and whether new ones can be made here."""
+
+    ready: bool = Field(description="GEOAPP_PUBLIC_URL is set: posters can be made and downloaded.")
+    posters: list[PosterOut]
 
 
 class NearbyContribution(FromDomain):

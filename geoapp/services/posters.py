@@ -23,7 +23,7 @@ from geoapp.config import Settings
 from geoapp.domain import Consultation, ConsultationStatus, Poster
 from geoapp.errors import InvalidInput, NotAllowedNow, NotConfigured, NotFound
 from geoapp.i18n import LOCAL_TIME, SOURCE_LANGUAGE, translate
-from geoapp.models import PosterCreate, PosterOut
+from geoapp.models import PosterCreate, PosterList, PosterOut
 from geoapp.services.contributions import located
 from geoapp.services.export_formats import ETRS89_UTM32
 from geoapp.services.localise import pick
@@ -147,16 +147,17 @@ def short_link(base_url: str, poster: Poster) -> str:
 
 
 def to_out(
-    base_url: str, consultation: Consultation, poster: Poster, contributions: int
+    base_url: str | None, consultation: Consultation, poster: Poster, contributions: int
 ) -> PosterOut:
+    """The poster as planners see it; without a public address it has no link yet."""
     return PosterOut(
         key=poster.key,
         place=poster.place,
         coordinates=(poster.lon, poster.lat),
         size=poster.size,
         language=poster.language,
-        link=link(base_url, consultation, poster),
-        short_link=short_link(base_url, poster),
+        link=None if base_url is None else link(base_url, consultation, poster),
+        short_link=None if base_url is None else short_link(base_url, poster),
         pdf_url=f"/api/planner/consultations/{quote(consultation.slug)}/posters/{poster.key}.pdf",
         created_at=poster.created_at,
         created_by=poster.created_by,
@@ -164,13 +165,16 @@ def to_out(
     )
 
 
-def listed(store: Store, consultation: Consultation, base_url: str) -> list[PosterOut]:
+def listed(store: Store, consultation: Consultation, settings: PosterSettings) -> PosterList:
     """The consultation's posters, oldest first, each with the pins it brought."""
     counts = store.pins_per_poster(consultation.id)
-    return [
-        to_out(base_url, consultation, poster, counts.get(poster.key, 0))
-        for poster in store.list_posters(consultation.id)
-    ]
+    return PosterList(
+        ready=settings.public_url is not None,
+        posters=[
+            to_out(settings.public_url, consultation, poster, counts.get(poster.key, 0))
+            for poster in store.list_posters(consultation.id)
+        ],
+    )
 
 
 def render(

@@ -43,7 +43,7 @@ async function make(event) {
 
 function row(poster) {
   const where = poster.place || poster.coordinates.map((n) => n.toFixed(5)).join(', ');
-  const button = el('button', { type: 'button', className: 'button' }, t('planner_poster_download'));
+  const button = el('button', { type: 'button', className: 'button', disabled: !poster.link }, t('planner_poster_download'));
   button.setAttribute('aria-label', t('planner_poster_download_of', { place: where }));
   button.addEventListener('click', () => download(button, poster.pdf_url, $('poster-error')));
   return el('tr', { 'data-key': poster.key },
@@ -57,7 +57,11 @@ function row(poster) {
 async function list() {
   let posters = [];
   try {
-    posters = await getJSON(consultationPath('/posters'));
+    const answer = await getJSON(consultationPath('/posters'));
+    posters = answer.posters;
+    // Without the service's public address a QR code would lead nowhere: say so, make none.
+    $('posters-not-ready').hidden = answer.ready;
+    $('poster-make').disabled = !answer.ready;
   } catch (error) {
     showError($('poster-error'), error);
   }
