@@ -308,7 +308,7 @@ class Poster:
     created_at: datetime
     created_by: str
     place: str | None = None
-    """The named place (places.geojson id) the poster stands at; None for a chosen point."""
+    """The name of the place (from places.geojson) the poster stands at; None for a point."""
 
 
 @dataclass(frozen=True)

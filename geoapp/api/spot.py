@@ -59,10 +59,11 @@ def nearby_contributions(
 def poster_short_link(key: str, store: StoreDep) -> RedirectResponse:
     """The short address printed on a poster: on to the form at the poster's spot."""
     poster = store.get_poster(key)
-    consultation = poster and store.get_consultation_by_id(poster.consultation_id)
-    if poster is None or consultation is None:
+    if poster is None:
         raise NotFound("poster_not_found")
-    consultations.get_public(store, consultation.slug)
+    found = store.get_consultation_by_id(poster.consultation_id)
+    # A draft's poster leads nowhere yet: the same 404 as for a consultation that is not public.
+    consultation = consultations.get_public(store, found.slug if found else "")
     return RedirectResponse(
         posters.link("", consultation, poster), status_code=status.HTTP_303_SEE_OTHER
     )

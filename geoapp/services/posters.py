@@ -238,13 +238,10 @@ class _Poster(FPDF):
         colour: tuple[int, int, int] = (26, 26, 26),
         width: float | None = None,
         max_lines: int = 4,
-        x: float | None = None,
     ) -> None:
         """`text` wrapped into `width`, shrunk (down to 60 %) to fit `max_lines`."""
         self._shape_for(language)
         width = width or self.w - 2 * self.margin
-        if x is not None:
-            self.set_x(x)
         left = self.get_x()
         points = size * self.scale
         for _ in range(8):
@@ -367,7 +364,10 @@ def spot_map(
     # A bare Figure draws with Agg and keeps no global pyplot state: safe in server threads.
     figure = Figure(figsize=(3.6 * aspect, 3.6), dpi=220)
     axes = figure.add_axes((0, 0, 1, 1))
-    project = lambda shape: geo.transform(shape, geo.WGS84, ETRS89_UTM32)  # noqa: E731
+
+    def project(shape: Any) -> Any:
+        return geo.transform(shape, geo.WGS84, ETRS89_UTM32)
+
     spot = project(shapely.geometry.Point(poster.lon, poster.lat))
     for outline, colour, width, style in (
         (layers.district, "#777777", 1.0, "--"),
