@@ -23,6 +23,7 @@ from geoapp.api import (
     problems,
     public,
     reference,
+    spot,
 )
 from geoapp.api import ogc as ogc_api
 from geoapp.api.headers import SecurityHeaders
@@ -110,6 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.public_router)
     app.include_router(docs.router)
     app.include_router(ogc_api.router)
+
+    app.include_router(spot.router)
+    app.include_router(spot.short_router)
+    app.include_router(spot.planner_router)
     for prefix, folder in VENDOR.items():
         app.mount(prefix, StaticFiles(directory=folder), name=prefix.strip("/"))
     app.mount("/", StaticFiles(directory=settings.static_dir, html=True), name="static")

@@ -1,5 +1,6 @@
 """Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
-`planner token create|list|revoke`, `report`, `import`, `export`, `columns`, `cleanup`."""
+`planner token create|list|revoke`, `report`, `import`, `export`, `columns`, `cleanup`,
+`poster`."""
 
 import argparse
 import getpass
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from geoapp.config import Settings
 from geoapp.domain import PlannerRole, Status
-from geoapp.errors import DomainError
+from geoapp.errors import DomainError, NotConfigured
 from geoapp.i18n import translate
 from geoapp.models import ImportSource
 from geoapp.services.export_formats import Format
@@ -110,6 +111,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     columns.add_argument("--language", choices=["de", "en"], default="de")
 
+    poster = commands.add_parser(
+        "poster", help="make a poster whose QR code opens the form at a place or point (PDF)"
+    )
+    poster.add_argument("slug")
+    spot = poster.add_mutually_exclusive_group(required=True)
+    spot.add_argument("--place", help="a named place (id or name, e.g. luisenpark)")
+    spot.add_argument("--at", type=_lon_lat, metavar="LON,LAT", help="a point (WGS84)")
+    poster.add_argument("--size", choices=["A4", "A3"], default="A4")
+    poster.add_argument("--language", default="en", help="printed beside German (de: German only)")
+    poster.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -121,9 +133,13 @@ def main(argv: list[str] | None = None) -> None:
         "export": _export,
         "columns": _columns,
         "cleanup": _cleanup,
+        "poster": _poster,
     }
     try:
         handlers[args.command](args)
+    except NotConfigured as error:
+        print(translate(error.key, "de", **error.params), file=sys.stderr)
+        sys.exit(2)
     except DomainError as error:
         print(translate(error.key, "de", **error.params), file=sys.stderr)
         sys.exit(1)
@@ -337,6 +353,44 @@ def _columns(args: argparse.Namespace) -> None:
     from geoapp.services.export_columns import dictionary
 
     print(dictionary(args.language))
+
+
+def _poster(args: argparse.Namespace) -> None:
+    from geoapp.domain import PosterSize
+    from geoapp.models import PosterCreate
+    from geoapp.services import posters, reference
+    from geoapp.services.consultations import get_for_planner
+
+    geometry = {"type": "Point", "coordinates": list(args.at)} if args.at else None
+    request = PosterCreate(
+        place=args.place, geometry=geometry, size=PosterSize(args.size), language=args.language
+    )
+    with _store() as (store, settings):
+        poster_settings = posters.PosterSettings.of(settings)
+        poster_settings.base_url()
+        layers = reference.load(settings.reference_dir)
+        consultation = get_for_planner(store, args.slug)
+        made = posters.create(
+            store,
+            consultation,
+            layers,
+            request,
+            poster_settings,
+            f"cli:{getpass.getuser()}",
+            datetime.now(UTC),
+        )
+        args.output.write_bytes(posters.render(consultation, made, layers, poster_settings))
+        print(f"poster {made.key} → {args.output}")
+        print(posters.link(poster_settings.base_url(), consultation, made))
+
+
+def _lon_lat(value: str) -> tuple[float, float]:
+    """LON,LAT from the command line (WGS84, longitude first as in GeoJSON)."""
+    try:
+        lon, lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected LON,LAT, e.g. 7.7128,51.5778") from None
+    return lon, lat
 
 
 def _utc(value: str) -> datetime:

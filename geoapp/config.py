@@ -1,6 +1,7 @@
 """Runtime settings, read from GEOAPP_* environment variables (never at import time)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -216,6 +217,39 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest `limit` of an OGC API items page; a larger one is refused (400).",
     )
+
+    # On the spot (issue 15, part "spot"): posters with a QR code, nearby suggestions.
+    public_url: str | None = Field(
+        default=None,
+        description="The address residents reach the service at (e.g. "
+        "https://beteiligung.kamen.de); poster links point there. Unset: no posters.",
+    )
+    poster_contact: str = Field(
+        default="Stadtteilbüro Heeren-Werve · Mittelstraße 14 · 59174 Kamen",
+        max_length=200,
+        description="The office's contact printed on every poster.",
+    )
+    poster_font_dir: Path = Field(
+        default=Path("/usr/share/fonts/truetype/dejavu"),
+        description="Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian: "
+        "fonts-dejavu-core), embedded in posters.",
+    )
+    nearby_radius_m: int = Field(
+        default=50,
+        ge=1,
+        le=500,
+        description="How far (metres) the form looks for published pins of the same topic.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = urlsplit(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+            raise ValueError("public_url must be an http(s) address without query or fragment")
+        return value.strip().rstrip("/")
 
     @property
     def effective_database_url(self) -> str:

@@ -30,6 +30,8 @@ class Source(StrEnum):
     WORKSHOP = "workshop"
     PAPER = "paper"
     IMPORT = "import"
+    POSTER = "poster"
+    """Sent from the form a poster's QR code opened; the pin names the poster by its key."""
 
 
 class ConsultationStatus(StrEnum):
@@ -123,6 +125,8 @@ class Contribution:
     support_count: int = 0
     reply_count: int = 0
     """Published replies; derived by the store on read, ignored on write."""
+    poster_key: str | None = None
+    """The poster whose QR code brought the pin (source `poster`); nothing else is tracked."""
 
 
 EDITABLE_FIELDS = ("category", "text", "geometry", "planner_response", "response_status")
@@ -282,6 +286,37 @@ class ModerationQuery:
     reported_only: bool = False
     limit: int = 200
     offset: int = 0
+
+
+class PosterSize(StrEnum):
+    A4 = "A4"
+    A3 = "A3"
+
+
+@dataclass(frozen=True)
+class Poster:
+    """A printed poster whose QR code opens the form at one spot of a consultation."""
+
+    key: str
+    """Short opaque id, in the poster's link as `via=poster-KEY`."""
+    consultation_id: str
+    lon: float
+    lat: float
+    size: PosterSize
+    language: str
+    """The language printed beside German ("de": German only)."""
+    created_at: datetime
+    created_by: str
+    place: str | None = None
+    """The name of the place (from places.geojson) the poster stands at; None for a point."""
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A published pin near a point, `distance_m` metres away (geodesic)."""
+
+    contribution: Contribution
+    distance_m: float
 
 
 @dataclass(frozen=True)

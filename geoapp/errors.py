@@ -62,3 +62,7 @@ class Busy(DomainError):
 
 class BadQuery(DomainError):
     """A query parameter cannot be read (OGC API – Features answers these with 400)."""
+
+
+class NotConfigured(DomainError):
+    """The deployment lacks a setting this needs (e.g. GEOAPP_PUBLIC_URL for posters)."""

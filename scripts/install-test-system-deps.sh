@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the tests drive for real: Chromium (browser tests).
+# Debian packages the tests drive for real: Chromium (browser tests), poppler-utils
+# (pdftotext reads the posters back).
 # Installs only what is missing, so a second run costs nothing.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

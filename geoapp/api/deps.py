@@ -24,6 +24,7 @@ from geoapp.security.server_keys import ServerKeys
 from geoapp.security.work_gates import Gates
 from geoapp.services import consultations, planners
 from geoapp.services.planners import SignedIn
+from geoapp.services.reference import ReferenceLayers
 from geoapp.store.base import Store
 from geoapp.store.photos import PhotoStorage
 
@@ -38,6 +39,14 @@ def get_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_reference(request: Request) -> ReferenceLayers:
+    return request.app.state.reference
+
+
+ReferenceDep = Annotated[ReferenceLayers, Depends(get_reference)]
+"""The reference geodata read at start-up: outline, named places, gazetteer."""
 
 
 def get_language(

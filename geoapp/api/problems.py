@@ -19,6 +19,7 @@ from geoapp.errors import (
     DomainError,
     InvalidInput,
     NotAllowedNow,
+    NotConfigured,
     NotFound,
     NotPermitted,
     NotSignedIn,
@@ -38,6 +39,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     NotAllowedNow: 409,
+    NotConfigured: 409,
     TooLarge: 413,
     UnsupportedMedia: 415,
     NotSignedIn: 401,
@@ -55,7 +57,8 @@ MEANING: dict[int, str] = {
     403: "Not allowed: admins only, the X-CSRF-Token header does not match the session, or "
     "the browser has no participant token from POST /api/participant.",
     404: "No such consultation, contribution, reply or photo, or it is not public.",
-    409: "Not now: the consultation does not take this at present, or the item has changed.",
+    409: "Not now: the consultation does not take this at present, or the item has changed; "
+    "or the deployment lacks a setting this needs (posters: GEOAPP_PUBLIC_URL).",
     413: "The body or file is larger than allowed.",
     415: "The file is not an image the server can read.",
     422: "The request breaks a rule; `detail` and `errors` say what to fix.",
@@ -101,6 +104,8 @@ VALIDATION_KEYS: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = {
     ("note", "string_too_long"): ("note_too_long", {}),
     ("reason", None): ("report_reason_invalid", {}),
     ("format", None): ("export_format_unknown", {"formats": ", ".join(f for f in Format)}),
+    ("poster", None): ("poster_unknown", {}),
+    ("size", None): ("poster_size_unknown", {}),
 }
 
 

@@ -24,6 +24,7 @@ from geoapp.models.base import (
     Note,
     OptionalPoint,
     Point,
+    PosterKey,
     ReplyText,
     Response,
     Text,
@@ -88,8 +89,15 @@ from geoapp.models.reply import (
     ReplyForPlanner,
     ReplyPublic,
 )
+from geoapp.models.spot import (
+    NearbyContribution,
+    PosterCreate,
+    PosterList,
+    PosterOut,
+)
 from geoapp.models.statistics import (
     CountOverTime,
+    PosterCount,
     Statistics,
     SupportedContribution,
 )
@@ -141,6 +149,7 @@ __all__ = [
     "MyContributions",
     "MyReply",
     "Name",
+    "NearbyContribution",
     "NearestPlace",
     "Note",
     "OptionalPoint",
@@ -151,6 +160,11 @@ __all__ = [
     "PlaceChoice",
     "PlannerSessionOut",
     "Point",
+    "PosterCount",
+    "PosterCreate",
+    "PosterKey",
+    "PosterList",
+    "PosterOut",
     "Problem",
     "RefusedRow",
     "RejectReason",

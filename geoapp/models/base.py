@@ -94,6 +94,14 @@ UtcOrNaiveDatetime = Annotated[datetime, AfterValidator(in_utc)]
 """A time as UTC; without a zone it is taken to be UTC already."""
 
 
+POSTER_KEY_PATTERN = "^[a-z2-7]{8}$"
+PosterKey = Annotated[
+    str,
+    StringConstraints(pattern=POSTER_KEY_PATTERN),
+    Field(description="A poster's key, as its link says it (`via=poster-KEY`)."),
+]
+
+
 FormToken = Annotated[
     str | None,
     Field(description="The token GET /api/form-start gave when the form opened (bot check)."),

@@ -16,6 +16,7 @@ from geoapp.models.base import (
     Name,
     OptionalPoint,
     Point,
+    PosterKey,
     Response,
     Text,
 )
@@ -76,6 +77,11 @@ class ContributionCreate(BaseModel):
     )
     photo_alt: AltText | None = Field(
         default=None, description="Describes the photo for people who cannot see it."
+    )
+    poster: PosterKey | None = Field(
+        default=None,
+        description="The poster whose QR code opened the form (from `via=poster-KEY` in the "
+        "link); the pin's source is then `poster`.",
     )
     form_token: FormToken = None
     website: Honeypot = None
@@ -224,10 +230,13 @@ class ContributionForPlanner(FromDomain):
         Source,
         ExportColumn(
             "source",
-            "Herkunft: online, office, workshop, paper oder import",
-            "Source: online, office, workshop, paper or import",
+            "Herkunft: online, office, workshop, paper, import oder poster (QR-Code)",
+            "Source: online, office, workshop, paper, import or poster (QR code)",
         ),
     ]
+    poster_key: str | None = Field(
+        default=None, description="The poster whose QR code brought the pin (source poster)."
+    )
     has_photo: bool
     open_reports: int
     report_networks: int = Field(

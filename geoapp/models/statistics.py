@@ -19,6 +19,15 @@ class SupportedContribution(BaseModel):
     created_at: datetime
 
 
+class PosterCount(BaseModel):
+    """How many pins (any status) came from one poster's QR code."""
+
+    key: str
+    place: str | None = Field(description="The place's name; None for a chosen point.")
+    coordinates: tuple[float, float] = Field(description="[longitude, latitude] (WGS84).")
+    count: int
+
+
 class Statistics(BaseModel):
     """Counts of one consultation's contributions, every status included unless said otherwise."""
 
@@ -31,4 +40,7 @@ class Statistics(BaseModel):
     by_day: list[CountOverTime]
     most_supported: list[SupportedContribution] = Field(
         description="The ten published contributions with the most supports."
+    )
+    by_poster: list[PosterCount] = Field(
+        default_factory=list, description="Pins per poster, every poster of the consultation."
     )

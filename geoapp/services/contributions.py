@@ -14,6 +14,7 @@ from geoapp.domain import (
     IdempotencyKey,
     Moderation,
     PhotoTaken,
+    Source,
     Status,
 )
 from geoapp.errors import InvalidInput
@@ -49,6 +50,7 @@ def create(
     location = _location(data, consultation)
     if data.photo_id is not None:
         photos.require_attachable(store, data.photo_id, participant_hash, consultation)
+    poster_key = _poster_of(store, consultation, data.poster)
     rate_limits.count_intake(store, consultation.id, daily_cap, now)
     contribution = Contribution(
         id=str(uuid.uuid4()),
@@ -62,6 +64,8 @@ def create(
         photo_id=data.photo_id,
         photo_alt=(data.photo_alt or None) if data.photo_id else None,
         language=language,
+        source=Source.ONLINE if poster_key is None else Source.POSTER,
+        poster_key=poster_key,
         status=Status.PUBLISHED if consultation.moderation == Moderation.POST else Status.PENDING,
         created_at=now,
         updated_at=now,
@@ -73,6 +77,16 @@ def create(
     except PhotoTaken:
         raise InvalidInput("photo_taken", field="photo_id") from None
     return public
+
+
+def _poster_of(store: Store, consultation: Consultation, key: str | None) -> str | None:
+    """The key of the consultation's poster that brought the pin; refused if there is none."""
+    if key is None:
+        return None
+    poster = store.get_poster(key)
+    if poster is None or poster.consultation_id != consultation.id:
+        raise InvalidInput("poster_unknown", field="poster")
+    return poster.key
 
 
 def require_category(consultation: Consultation, category: str) -> None:

@@ -57,8 +57,8 @@ def draw(
     )
     for label in legend.get_texts():
         label.set_parse_math(False)
-    _scale_bar(axes)
-    _north_arrow(axes)
+    scale_bar(axes)
+    north_arrow(axes)
     crs = perimeter.crs.to_epsg() if perimeter.crs else None
     figure.text(
         0.01,
@@ -80,7 +80,7 @@ def _pad(axes: Axes) -> None:
     axes.set_ylim(y0 - pad, y1 + pad)
 
 
-def _scale_bar(axes: Axes) -> None:
+def scale_bar(axes: Axes) -> None:
     """A bar of a round length near a fifth of the map width, in the lower right corner."""
     (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
     target = (x1 - x0) / 5
@@ -103,7 +103,7 @@ def _scale_bar(axes: Axes) -> None:
     axes.text(left, bottom - height, "0", ha="center", va="top", fontsize=7)
 
 
-def _north_arrow(axes: Axes) -> None:
+def north_arrow(axes: Axes) -> None:
     """An arrow to the top of the map: grid north, within about 1° of true north in UTM 32."""
     axes.annotate(
         "N",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from geoapp.domain import Consultation, Contribution, ContributionQuery, Source, Status
 from geoapp.i18n import LOCAL_TIME
-from geoapp.models import CountOverTime, Statistics, SupportedContribution
+from geoapp.models import CountOverTime, PosterCount, Statistics, SupportedContribution
 from geoapp.store.base import Store
 
 TOP = 10
@@ -37,7 +37,22 @@ def for_consultation(store: Store, consultation: Consultation) -> Statistics:
             )
             for p in top
         ],
+        by_poster=_per_poster(store, consultation),
     )
+
+
+def _per_poster(store: Store, consultation: Consultation) -> list[PosterCount]:
+    """Every poster of the consultation with the pins it brought (0 for one never used)."""
+    counts = store.pins_per_poster(consultation.id)
+    return [
+        PosterCount(
+            key=poster.key,
+            place=poster.place,
+            coordinates=(poster.lon, poster.lat),
+            count=counts.get(poster.key, 0),
+        )
+        for poster in store.list_posters(consultation.id)
+    ]
 
 
 def _all_counted(kinds: Iterable[str], values: Iterable[str]) -> dict[str, int]:

@@ -15,9 +15,11 @@ from geoapp.domain import (
     IdempotencyRecord,
     Keyset,
     ModerationQuery,
+    Nearby,
     Photo,
     Planner,
     PlannerSession,
+    Poster,
     Reply,
     Report,
     ReportTally,
@@ -300,4 +302,34 @@ class Store(Protocol):
 
     def revoke_api_token(self, token_id: str, now: datetime) -> bool:
         """Revoke a token at `now`; False when there is no such unrevoked token."""
+        ...
+
+    # on the spot (issue 15): nearby suggestions, posters
+
+    def nearby_contributions(
+        self,
+        consultation_id: str,
+        category: str,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        limit: int,
+    ) -> list[Nearby]:
+        """Up to `limit` published pins of `category` within `radius_m` metres, nearest first.
+
+        Distance is geodesic (WGS84) to the nearest point of the pin's geometry; pins without
+        a location are never near anything.
+        """
+        ...
+
+    def add_poster(self, poster: Poster) -> None: ...
+
+    def get_poster(self, key: str) -> Poster | None: ...
+
+    def list_posters(self, consultation_id: str) -> list[Poster]:
+        """The consultation's posters, oldest first."""
+        ...
+
+    def pins_per_poster(self, consultation_id: str) -> dict[str, int]:
+        """Per poster key, how many of the consultation's pins (any status) it brought."""
         ...

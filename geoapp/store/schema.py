@@ -100,9 +100,11 @@ contributions = Table(
     Column("status_reason", String(300), nullable=True),
     Column("planner_response", Text, nullable=True),
     Column("response_status", String(16), nullable=True),
+    Column("poster_key", String(16), nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
     # Keyset paging of OGC API items: the whole sort key (created_at, id) in the index.
     Index("ix_contributions_keyset", "consultation_id", "status", "created_at", "id"),
+    Index("ix_contributions_poster_key", "poster_key"),
 )
 
 replies = Table(
@@ -270,4 +272,25 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+# Posters with a QR code (issue 15, part "spot"): where each stands; pins name it by `key`.
+posters = Table(
+    "posters",
+    metadata,
+    Column("key", String(16), primary_key=True),
+    Column(
+        "consultation_id",
+        String(36),
+        ForeignKey("consultations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("place", String(64), nullable=True),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("size", String(4), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Index("ix_posters_consultation", "consultation_id", "created_at"),
 )

@@ -2,6 +2,7 @@
 
 import { contributionsPath, getJSON } from './api.js';
 import { closeForm, openForm, setupForm } from './contribute.js';
+import { arrivedFrom, readLink } from './deeplink.js';
 import { fillDetail } from './detail.js';
 import { announce, el } from './dom.js';
 import { formatDate, placeLabel, startLanguages, t } from './i18n.js';
@@ -203,6 +204,14 @@ async function languageChanged() {
   await selectConsultation(slug);
 }
 
+/** A poster's link: its consultation, the form open with the pin at the poster's spot. */
+function openFromLink(link) {
+  const c = state.consultation;
+  if (!c || c.slug !== link.slug) return;
+  if (link.poster) arrivedFrom(c.slug, link.poster);
+  if (link.at && isOpen(c) && !c.paused) openForm(c, { at: link.at });
+}
+
 async function start() {
   const config = await getJSON('/api/config');
   await startLanguages($('language-select'), config.languages, languageChanged);
@@ -233,6 +242,7 @@ async function start() {
   const wanted = new URL(window.location.href).searchParams.get('c');
   const firstOpen = state.consultations.find((c) => isOpen(c));
   await selectConsultation(wanted || firstOpen?.slug);
+  openFromLink(readLink(window.location.href));
   document.body.dataset.ready = 'true';
 }
 

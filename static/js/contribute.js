@@ -1,11 +1,13 @@
 // The contribution form: place a pin, pick a category, write, consent, send.
 
 import { formSends, formStart, postForm, refusalText } from './api.js';
+import { posterFor } from './deeplink.js';
 import { announce, el } from './dom.js';
 import { t } from './i18n.js';
 import * as mapView from './map.js';
+import { resetNearby, updateNearby } from './nearby.js';
 import { allCategories } from './pins.js';
-import { currentPlace, setupPlaces, startChoosing } from './places.js';
+import { currentPlace, placeAtPoint, setupPlaces, startChoosing } from './places.js';
 
 const FIELDS = ['category', 'text', 'author_name', 'contact_email', 'consent', 'geometry', 'photo_id', 'photo_alt'];
 const TEXT_MAX = 2000;
@@ -43,8 +45,9 @@ function updateCount() {
   $('text-count').textContent = t('chars_left', { count: TEXT_MAX - used });
 }
 
-/** Open the form for `current` consultation and put the map into placement mode. */
-export function openForm(current) {
+/** Open the form for `current` consultation and put the map into placement mode; with `at`
+ * ([lon, lat], from a poster's link) the pin is placed there and the topic is next. */
+export function openForm(current, { at = null } = {}) {
   consultation = current;
   formToken = formStart().catch(() => null);
   send = formSends();
@@ -62,13 +65,25 @@ export function openForm(current) {
   $('placing-hint').textContent = t('placing_hint');
   $('placing-hint').hidden = false;
   updateCount();
+  resetNearby();
   startChoosing(current);
-  $('form-heading').focus();
+  if (at) {
+    placeAtPoint(at[0], at[1]);
+    form.elements.category.focus();
+  } else {
+    $('form-heading').focus();
+  }
+}
+
+/** Published pins of the chosen topic near the chosen point, while the resident writes. */
+function refreshNearby() {
+  updateNearby(consultation?.slug, form.elements.category.value, currentPlace().geometry);
 }
 
 /** Close the form and leave placement mode; focus returns to the add button. */
 export function closeForm({ reset = true } = {}) {
   mapView.stopPlacing();
+  resetNearby();
   $('placing-hint').hidden = true;
   form.hidden = true;
   if (reset) form.reset();
@@ -84,6 +99,8 @@ function collect() {
     consent: form.elements.consent.checked,
   };
   if (place.withoutLocation) data.without_location = true;
+  const poster = posterFor(consultation.slug);
+  if (poster) data.poster = poster;
   if (photoId) {
     data.photo_id = photoId;
     const alt = form.elements.photo_alt.value.trim();
@@ -197,7 +214,9 @@ export function setupForm(sent) {
   onSent = sent;
   setupPlaces((place) => {
     if (place.geometry || place.withoutLocation) $('error-geometry').hidden = true;
+    refreshNearby();
   });
+  form.elements.category.addEventListener('change', refreshNearby);
   form.addEventListener('submit', submit);
   form.elements.text.addEventListener('input', updateCount);
   $('field-photo').addEventListener('change', uploadPhoto);

@@ -84,6 +84,13 @@ export async function startChoosing(consultation) {
   renderChoices();
 }
 
+/** Put the pin at (lon, lat) a link asked for (a poster's QR code), as if placed on the map. */
+export async function placeAtPoint(lon, lat) {
+  mapView.placeAt(lon, lat);
+  set({ type: 'Point', coordinates: [lon, lat] });
+  setStatus(await describeSpot(lon, lat));
+}
+
 export function currentPlace() {
   return place;
 }

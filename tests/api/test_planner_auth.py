@@ -71,7 +71,7 @@ STATE_CHANGING = [r for r in ROUTES if r[0] not in ("GET", "HEAD")]
 
 def url(path: str) -> str:
     unknown = "00000000-0000-0000-0000-000000000000"
-    return path.format(slug="test", contribution_id=unknown, reply_id=unknown)
+    return path.format(slug="test", contribution_id=unknown, reply_id=unknown, key="abcdefgh")
 
 
 def sign_in(client: TestClient, username: str = "anna", password: str = PLANNER_PASSWORD):

@@ -26,6 +26,8 @@ from geoapp.domain import (
     Planner,
     PlannerRole,
     PlannerSession,
+    Poster,
+    PosterSize,
     Report,
     ReportReason,
     ReportTally,
@@ -1076,3 +1078,54 @@ def test_api_token_of_a_disabled_planner_is_refused(store: Store) -> None:
     assert store.get_api_token(token.token_hash) is None
     store.set_planner_disabled(planner.username, False)
     assert store.get_api_token(token.token_hash) is not None
+
+
+# on the spot (issue 15): nearby suggestions, posters
+
+
+def _offset(metres_east: float, metres_north: float) -> list[float]:
+    """A point this far from INSIDE (small distances, close enough to geodesic)."""
+    lon, lat = INSIDE
+    return [lon + metres_east / 69_230.0, lat + metres_north / 111_250.0]
+
+
+def test_nearby_finds_published_pins_of_the_topic_nearest_first(store: Store) -> None:
+    consultation = make_consultation(store)
+    far = make_contribution(store, consultation, coordinates=_offset(0, 40))
+    near = make_contribution(store, consultation, coordinates=_offset(10, 0))
+    make_contribution(store, consultation, coordinates=_offset(0, 80))
+    make_contribution(store, consultation, coordinates=_offset(5, 0), category="parken-verkehr")
+    make_contribution(store, consultation, coordinates=_offset(3, 0), status=Status.PENDING)
+    make_contribution(store, consultation, coordinates=_offset(2, 0), status=Status.HIDDEN)
+    other = make_consultation(store, slug="other")
+    make_contribution(store, other, coordinates=INSIDE)
+    lon, lat = INSIDE
+    found = store.nearby_contributions(consultation.id, "sitzen-aufenthalt", lon, lat, 50, 3)
+    assert [n.contribution.id for n in found] == [near.id, far.id]
+    assert found[0].distance_m == pytest.approx(10, abs=0.5)
+    assert found[1].distance_m == pytest.approx(40, abs=1)
+
+
+def test_nearby_returns_at_most_the_limit(store: Store) -> None:
+    consultation = make_consultation(store)
+    for metres in (1, 2, 3, 4, 5):
+        make_contribution(store, consultation, coordinates=_offset(metres, 0))
+    lon, lat = INSIDE
+    found = store.nearby_contributions(consultation.id, "sitzen-aufenthalt", lon, lat, 50, 3)
+    assert [round(n.distance_m) for n in found] == [1, 2, 3]
+
+
+def test_poster_round_trips_and_counts_its_pins(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    poster = Poster("abcdefgh", consultation.id, 7.71, 51.57, PosterSize.A3, "tr", now, "anna")
+    store.add_poster(poster)
+    assert store.get_poster("abcdefgh") == poster
+    assert store.get_poster("zzzzzzzz") is None
+    assert store.list_posters(consultation.id) == [poster]
+    pin = make_contribution(store, consultation)
+    store.add_contribution(
+        replace(pin, id=str(uuid.uuid4()), source=Source.POSTER, poster_key=poster.key)
+    )
+    assert store.get_contribution(pin.id).poster_key is None
+    assert store.pins_per_poster(consultation.id) == {"abcdefgh": 1}

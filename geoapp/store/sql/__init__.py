@@ -4,7 +4,9 @@ from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
 from geoapp.store.sql.features import FeatureQueries
 from geoapp.store.sql.moderation import ModerationQueries
+from geoapp.store.sql.nearby import NearbyQueries
 from geoapp.store.sql.planners import PlannerQueries
+from geoapp.store.sql.posters import PosterQueries
 from geoapp.store.sql.themes import ThemeQueries
 
 
@@ -15,6 +17,8 @@ class SqlStore(
     AbuseQueries,
     ThemeQueries,
     FeatureQueries,
+    NearbyQueries,
+    PosterQueries,
 ):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 

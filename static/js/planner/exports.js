@@ -4,6 +4,7 @@ import { getFile } from '../api.js';
 import { announce, el } from '../dom.js';
 import { t } from '../i18n.js';
 import { busy, clearError, showError } from './feedback.js';
+import * as posters from './posters.js';
 import { categoryOf, consultationPath, state } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,14 +16,14 @@ function filters() {
   return params;
 }
 
-/** Fetch the file and hand it to the browser as a download. */
-async function download(button, path) {
-  clearError($('export-error'));
+/** Fetch the file and hand it to the browser as a download; a refusal shows in `errorBox`. */
+export async function download(button, path, errorBox = $('export-error')) {
+  clearError(errorBox);
   let file;
   try {
     file = await busy(button, () => getFile(path));
   } catch (error) {
-    showError($('export-error'), error);
+    showError(errorBox, error);
     return;
   }
   const url = URL.createObjectURL(file.blob);
@@ -44,6 +45,7 @@ export function setup() {
   });
   $('export-package').addEventListener('click', (event) =>
     download(event.currentTarget, consultationPath(`/export/package?${filters()}`)));
+  posters.setup();
 }
 
 export async function show() {
@@ -54,4 +56,5 @@ export async function show() {
       el('label', { for: id }, categoryOf(c.key).label));
   });
   $('export-categories').replaceChildren(...boxes);
+  await posters.show();
 }

@@ -19,6 +19,18 @@ function countTable(captionKey, counts, label) {
     el('tbody', {}, ...rows));
 }
 
+/** Pins per poster; two posters at one place are told apart by their key. */
+function posterTable(posters) {
+  const rows = posters.map((poster) => el('tr', {},
+    el('th', { scope: 'row' }, poster.place || poster.coordinates.map((n) => n.toFixed(5)).join(', '), ' ',
+      el('span', { className: 'pin-meta' }, `(${poster.key})`)),
+    el('td', {}, String(poster.count))));
+  return el('table', { className: 'data-table' },
+    el('caption', {}, t('planner_by_poster')),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('planner_poster_place')), el('th', { scope: 'col' }, t('planner_number')))),
+    el('tbody', {}, ...rows));
+}
+
 function svg(tag, attributes, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -68,7 +80,8 @@ export async function show() {
   $('statistics-tables').replaceChildren(
     countTable('planner_by_category', stats.by_category, (key) => categoryOf(key).label),
     countTable('planner_by_status', stats.by_status, (key) => codeLabel('status', key)),
-    countTable('planner_by_source', stats.by_source, (key) => codeLabel('source', key)));
+    countTable('planner_by_source', stats.by_source, (key) => codeLabel('source', key)),
+    ...(stats.by_poster.length ? [posterTable(stats.by_poster)] : []));
   $('chart').replaceChildren(...chart(stats.by_week));
   $('most-supported').replaceChildren(...stats.most_supported.map((pin) =>
     el('li', {}, el('span', { className: 'list-category' }, categoryOf(pin.category).label), ' – ', pin.text, ' ',
