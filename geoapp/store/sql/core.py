@@ -33,8 +33,12 @@ class SqlBase:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self._write() as conn:
+            self._lock_for_migration(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def _lock_for_migration(self, conn: Connection) -> None:
+        """Make workers that start at once migrate one after another (SQLite: its one writer)."""
 
     def close(self) -> None:
         self.engine.dispose()
