@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -293,4 +294,13 @@ posters = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(80), nullable=False),
     Index("ix_posters_consultation", "consultation_id", "created_at"),
+)
+
+# Photo files in the database (issue 12): the photo store of several machines on one server.
+photo_blobs = Table(
+    "photo_blobs",
+    metadata,
+    Column("photo_id", String(36), primary_key=True),
+    Column("variant", String(8), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )

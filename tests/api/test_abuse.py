@@ -5,7 +5,6 @@ trusted proxy, through X-Forwarded-For.
 """
 
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
-from geoapp.config import Settings
 from geoapp.domain import ContributionQuery, Status, TargetKind
 from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.store import Store
@@ -23,11 +21,13 @@ from tests.factories import (
     PLANNER_PASSWORD,
     become_participant,
     client_from,
+    everything_stored,
     make_consultation,
     make_contribution,
     make_planner,
     make_reply,
     sign_in_as,
+    stored_rows,
     with_form_token,
 )
 
@@ -203,12 +203,8 @@ def test_no_client_address_is_stored(settings) -> None:
         assert send_pin(client).status_code == 201
         client.post(f"/api/contributions/{pin.id}/reports", json={"reason": "spam"})
         client.post(f"/api/contributions/{pin.id}/supports")
-    raw = (settings.data_dir / "geoapp.sqlite").read_bytes()
-    wal = settings.data_dir / "geoapp.sqlite-wal"
-    raw += wal.read_bytes() if wal.exists() else b""
-    assert ATTACKER.encode() not in raw
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        keys = [k for (k,) in db.execute("SELECT key FROM rate_counters")]
+    assert ATTACKER.encode() not in everything_stored(settings)
+    keys = [k for (k,) in stored_rows(settings, "SELECT key FROM rate_counters")]
     assert keys and not any(ATTACKER in k for k in keys)
 
 
@@ -337,8 +333,8 @@ def test_a_restored_pin_is_not_hidden_again_by_reports(app_client, app_store) ->
 # bots
 
 
-def test_a_bot_sending_at_once_is_refused_with_the_default_two_seconds(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False)
+def test_a_bot_sending_at_once_is_refused_with_the_default_two_seconds(make_settings) -> None:
+    settings = make_settings(seed_demo=False)
     assert settings.form_min_seconds == 2
     with TestClient(create_app(settings)) as client:
         store: Store = client.app.state.store  # type: ignore[attr-defined]

@@ -1,6 +1,5 @@
 """Attacks on planner sign-in: lock-out, name spraying, argon2 exhaustion; idle sessions."""
 
-import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +10,14 @@ from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.security.planner_sessions import token_hash
 from tests.api.test_contributions import assert_problem
-from tests.factories import PLANNER_PASSWORD, make_planner, network_hash_of, sign_in_as
+from tests.factories import (
+    PLANNER_PASSWORD,
+    everything_stored,
+    make_planner,
+    network_hash_of,
+    sign_in_as,
+    stored_rows,
+)
 
 ATTACKER = ("203.0.113.7", 1234)
 OWNER = ("198.51.100.20", 5678)
@@ -23,8 +29,7 @@ def sign_in(client: TestClient, username: str = "anna", password: str = PLANNER_
 
 
 def throttle_rows(settings: Settings) -> list[tuple[str, int]]:
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        return db.execute("SELECT username, count FROM signin_throttles ORDER BY 1").fetchall()
+    return stored_rows(settings, "SELECT username, count FROM signin_throttles ORDER BY 1")
 
 
 @pytest.fixture
@@ -62,8 +67,10 @@ def test_the_wait_is_capped_however_many_failures(attacker) -> None:
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
 
 
-def test_one_network_spraying_usernames_is_throttled_and_leaves_no_row_per_name(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, signin_network_free_failures=6)
+def test_one_network_spraying_usernames_is_throttled_and_leaves_no_row_per_name(
+    make_settings,
+) -> None:
+    settings = make_settings(seed_demo=False, signin_network_free_failures=6)
     with TestClient(create_app(settings), client=ATTACKER) as sprayer:
         make_planner(sprayer.app.state.store)
         names = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(6)]
@@ -94,8 +101,8 @@ def test_clients_in_one_ipv6_64_are_one_network(attacker) -> None:
     assert sign_in(other).status_code == 200
 
 
-def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, trusted_proxies="10.0.0.0/8")
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(make_settings) -> None:
+    settings = make_settings(seed_demo=False, trusted_proxies="10.0.0.0/8")
     with TestClient(create_app(settings), client=("10.0.0.2", 80)) as proxy:
         make_planner(proxy.app.state.store)
         attacker_via_proxy = {"X-Forwarded-For": ATTACKER[0]}
@@ -126,17 +133,13 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path) -> None:
 def test_the_database_keeps_no_address(attacker, settings) -> None:
     sign_in(attacker, "anna", WRONG)
     sign_in(attacker, "jemand", WRONG)
-    database = (settings.data_dir / "geoapp.sqlite").read_bytes()
-    wal = settings.data_dir / "geoapp.sqlite-wal"
-    everything = database + (wal.read_bytes() if wal.exists() else b"")
+    everything = everything_stored(settings)
     assert ATTACKER[0].encode() not in everything
     assert b"jemand" not in everything
 
 
-def test_sign_ins_over_the_concurrent_password_checks_get_503(tmp_path) -> None:
-    settings = Settings(
-        data_dir=tmp_path, seed_demo=False, signin_hashes_at_once=1, signin_hash_wait_seconds=0
-    )
+def test_sign_ins_over_the_concurrent_password_checks_get_503(make_settings) -> None:
+    settings = make_settings(seed_demo=False, signin_hashes_at_once=1, signin_hash_wait_seconds=0)
     with TestClient(create_app(settings)) as client:
         make_planner(client.app.state.store)
         with client.app.state.gates.hashes.slot():

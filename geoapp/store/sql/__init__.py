@@ -5,6 +5,7 @@ from geoapp.store.sql.engagement import EngagementQueries
 from geoapp.store.sql.features import FeatureQueries
 from geoapp.store.sql.moderation import ModerationQueries
 from geoapp.store.sql.nearby import NearbyQueries
+from geoapp.store.sql.photo_files import PhotoFileQueries
 from geoapp.store.sql.planners import PlannerQueries
 from geoapp.store.sql.posters import PosterQueries
 from geoapp.store.sql.themes import ThemeQueries
@@ -19,6 +20,7 @@ class SqlStore(
     FeatureQueries,
     NearbyQueries,
     PosterQueries,
+    PhotoFileQueries,
 ):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 

@@ -1,7 +1,7 @@
 """Planner API tokens for GIS clients, and an index that serves keyset paging of pins.
 
 Revision ID: 0010_api_tokens
-Revises: 0008
+Revises: 0009_photo_blobs
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from geoapp.store.schema import UTCDateTime
 
 revision = "0010_api_tokens"
-down_revision = "0008"
+down_revision = "0009_photo_blobs"
 branch_labels = None
 depends_on = None
 
