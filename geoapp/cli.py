@@ -1,5 +1,6 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
-`report`, `import`, `export`, `cleanup`."""
+"""Command line: `geoapp serve`, `migrate`, `seed-demo`,
+`planner add|passwd|list|unlock|disable|enable`, `report`, `import`, `export`, `cleanup`,
+`copy`, `backup`, `restore`."""
 
 import argparse
 import getpass
@@ -34,7 +35,13 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (each opens its own database pool)"
+    )
+
+    commands.add_parser(
+        "migrate", help="bring the database schema to the newest migration (serve does it too)"
+    )
 
     commands.add_parser("seed-demo", help="add the Heeren-Werve demo consultations")
 
@@ -95,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
         "serve": _serve,
+        "migrate": _migrate,
         "seed-demo": _seed_demo,
         "planner": _planner,
         "report": _report,
@@ -112,16 +120,36 @@ def main(argv: list[str] | None = None) -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    settings = Settings()
     uvicorn.run(
+        # An import string, so that each worker process builds its own app from GEOAPP_*.
         "geoapp.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         reload=args.reload,
         workers=args.workers,
+        # X-Forwarded-For/-Proto only from GEOAPP_TRUSTED_PROXIES, the setting the rate limits'
+        # network check uses too; uvicorn would otherwise believe any local process.
+        proxy_headers=bool(settings.trusted_proxy_networks),
+        forwarded_allow_ips=[str(n) for n in settings.trusted_proxy_networks],
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         # The access log would write every client's IP address; we store none (DSGVO).
         access_log=False,
     )
+
+
+def _migrate(_args: argparse.Namespace) -> None:
+    with _store() as (store, settings):
+        state = store.schema_state()
+    print(f"{_shown(settings.effective_database_url)} is at migration {state.current}")
+
+
+def _shown(url: str) -> str:
+    """A database URL fit for a terminal or a log: without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager
@@ -129,6 +157,7 @@ def _store() -> Iterator[tuple[Store, Settings]]:
     from geoapp.store import open_store
 
     settings = Settings()
+    # Opening the store runs the migrations (alembic upgrade head).
     store = open_store(settings.effective_database_url)
     try:
         yield store, settings
@@ -141,7 +170,7 @@ def _seed_demo(_args: argparse.Namespace) -> None:
 
     with _store() as (store, settings):
         added = demo.seed(store, settings.reference_dir)
-    print(f"{added} demo consultation(s) added to {settings.effective_database_url}")
+    print(f"{added} demo consultation(s) added to {_shown(settings.effective_database_url)}")
 
 
 def _planner(args: argparse.Namespace) -> None:

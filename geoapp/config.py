@@ -179,6 +179,14 @@ class Settings(BaseSettings):
         "again (a pin hidden meanwhile stays visible in caches at most this long).",
     )
 
+    # Operations (issue 12, part "ops"): serving several workers, shutting down, moving data.
+    shutdown_grace_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="On SIGTERM, requests in flight get this long to finish before the "
+        "process ends anyway (new connections are refused at once).",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

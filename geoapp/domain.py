@@ -306,3 +306,16 @@ class ContributionQuery:
     """Inclusive lower bound on created_at (UTC)."""
     created_to: datetime | None = None
     """Exclusive upper bound on created_at (UTC)."""
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Which migration the database is at, and the newest one this code brings."""
+
+    current: str | None
+    """None: the database has no schema yet."""
+    head: str
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head

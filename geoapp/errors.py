@@ -58,3 +58,7 @@ class Busy(DomainError):
     def __init__(self, key: str, retry_after: int, **params: Any) -> None:
         super().__init__(key, retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class NotReady(DomainError):
+    """The service cannot take requests yet: database unreachable or schema not migrated."""

@@ -23,6 +23,8 @@ NO_STORE = "no-store"
 # or a snapshot of data a planner may hide a minute later: no browser or proxy keeps a copy.
 NO_STORE_PATHS = re.compile(
     r"/api/planner(/.*)?|/api/me(/.*)?|/api/consultations/[^/]+/contributions\.geojson"
+    # A cached health answer would tell a load balancer about a state long past.
+    r"|/healthz|/readyz"
 )
 # No page uses the camera, microphone, location or any other powerful feature: a file input
 # needs no permission, and the map never asks where the user is.

@@ -19,6 +19,7 @@ from geoapp.errors import (
     NotAllowedNow,
     NotFound,
     NotPermitted,
+    NotReady,
     NotSignedIn,
     TooLarge,
     TooManyAttempts,
@@ -42,6 +43,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotPermitted: 403,
     TooManyAttempts: 429,
     Busy: 503,
+    NotReady: 503,
 }
 
 # What each refusal means to a client, for the OpenAPI document.
@@ -56,7 +58,8 @@ MEANING: dict[int, str] = {
     415: "The file is not an image the server can read.",
     422: "The request breaks a rule; `detail` and `errors` say what to fix.",
     429: "Too many attempts; the next one is possible after `Retry-After` seconds.",
-    503: "The server is busy with this kind of work; try again after `Retry-After` seconds.",
+    503: "The server is busy with this kind of work (try again after `Retry-After` seconds), "
+    "or not ready: its database is unreachable or not migrated.",
 }
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 

@@ -53,6 +53,7 @@ from geoapp.models.contribution import (
     PhotoUploaded,
     SupportState,
 )
+from geoapp.models.health import Health, Readiness
 from geoapp.models.imports import (
     ImportResult,
     ImportRow,
@@ -123,6 +124,7 @@ __all__ = [
     "FormStart",
     "FormToken",
     "FromDomain",
+    "Health",
     "Honeypot",
     "ImportResult",
     "ImportRow",
@@ -143,6 +145,7 @@ __all__ = [
     "PlannerSessionOut",
     "Point",
     "Problem",
+    "Readiness",
     "RefusedRow",
     "RejectReason",
     "ReplyCreate",
