@@ -1,6 +1,6 @@
-"""Fixtures: a fresh SQLite file per test, the real ASGI app, the real store."""
+"""Fixtures: a fresh database per test (SQLite file or PostGIS), the real ASGI app and store."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +11,32 @@ from geoapp.config import Settings
 from geoapp.store import Store, open_store
 from tests.factories import become_participant
 
+pytest_plugins = ["tests.postgres"]
+
+BACKEND_URLS: dict[str, Callable[[pytest.FixtureRequest, Path], str]] = {
+    "sqlite": lambda _request, tmp_path: f"sqlite:///{tmp_path / 'geoapp.sqlite'}",
+    "postgis": lambda request, _tmp_path: request.getfixturevalue("postgres_url"),
+}
+
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def backend() -> str:
+    """The backend the app under test runs on; tests/api and some browser tests take both."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on `backend`."""
+    return BACKEND_URLS[backend](request, tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     # Tests fill forms at once; tests/api/test_abuse.py checks the 2 s rule on its default.
-    return Settings(data_dir=tmp_path, seed_demo=False, form_min_seconds=0)
+    return Settings(
+        data_dir=tmp_path, database_url=database_url, seed_demo=False, form_min_seconds=0
+    )
 
 
 @pytest.fixture
@@ -32,15 +53,10 @@ def app_store(app_client: TestClient) -> Store:
     return app_client.app.state.store  # type: ignore[attr-defined]
 
 
-BACKEND_URLS = {
-    "sqlite": lambda tmp_path: f"sqlite:///{tmp_path / 'contract.sqlite'}",
-}
-
-
 @pytest.fixture(params=sorted(BACKEND_URLS))
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each backend's database URL in turn; tests/store runs once per backend."""
-    return BACKEND_URLS[request.param](tmp_path)
+    return BACKEND_URLS[request.param](request, tmp_path)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """Consultations and contributions, with a spatial index per dialect.
 
+SQLite indexes the bounding boxes in an R*Tree; PostgreSQL gets PostGIS, a `geom` column and a
+GiST index on it. Triggers fill either from the pin's own columns, so no writer can forget them.
+
 Revision ID: 0001
 Revises:
 """
@@ -31,6 +34,21 @@ SQLITE_RTREE = [
     """CREATE TRIGGER contributions_rtree_delete AFTER DELETE ON contributions BEGIN
          DELETE FROM contributions_rtree WHERE id = old.rowid;
        END""",
+]
+
+# PostGIS needs CREATE rights on the database (or the extension created beforehand by an admin).
+POSTGIS = [
+    "CREATE EXTENSION IF NOT EXISTS postgis",
+    "ALTER TABLE contributions ADD COLUMN geom geometry(Point, 4326)",
+    "CREATE INDEX ix_contributions_geom ON contributions USING gist (geom)",
+    """CREATE FUNCTION contributions_geom() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         NEW.geom := CASE WHEN NEW.geometry IS NULL OR json_typeof(NEW.geometry) = 'null' THEN NULL
+                     ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.geometry::text), 4326) END;
+         RETURN NEW;
+       END $$""",
+    """CREATE TRIGGER contributions_geom BEFORE INSERT OR UPDATE OF geometry ON contributions
+       FOR EACH ROW EXECUTE FUNCTION contributions_geom()""",
 ]
 
 
@@ -83,13 +101,15 @@ def upgrade() -> None:
         "contributions",
         ["consultation_id", "status", "created_at"],
     )
-    if op.get_bind().dialect.name == "sqlite":
-        for statement in SQLITE_RTREE:
-            op.execute(statement)
+    dialect = op.get_bind().dialect.name
+    for statement in SQLITE_RTREE if dialect == "sqlite" else POSTGIS:
+        op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE contributions_rtree")
     op.drop_table("contributions")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION contributions_geom()")
     op.drop_table("consultations")
