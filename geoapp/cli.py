@@ -24,6 +24,10 @@ from geoapp.store import Store
 if TYPE_CHECKING:
     from tqdm import tqdm
 
+    from geoapp.store.photos import PhotoStorage
+    from geoapp.store.sql.core import SqlBase
+    from geoapp.store.transfer import Difference
+
 PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
 
@@ -98,6 +102,32 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--to", dest="created_to", type=_utc, help="ISO 8601, exclusive")
     export.add_argument("--separator", choices=["comma", "semicolon"], default="comma")
 
+    copy = commands.add_parser(
+        "copy",
+        help="copy a whole installation into an empty database (SQLite ↔ PostgreSQL), "
+        "then compare every table",
+    )
+    copy.add_argument("source_url", metavar="SOURCE_URL")
+    copy.add_argument("target_url", metavar="TARGET_URL")
+    for side in ("source", "target"):
+        copy.add_argument(
+            f"--{side}-uploads",
+            type=Path,
+            help=f"photo folder of a SQLite {side} (default: `uploads` beside its file)",
+        )
+
+    backup = commands.add_parser(
+        "backup", help="write the database and its photos to one file, while the service runs"
+    )
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="write a backup into the configured database, then verify every table"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that holds data already"
+    )
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -109,6 +139,9 @@ def main(argv: list[str] | None = None) -> None:
         "import": _import,
         "export": _export,
         "cleanup": _cleanup,
+        "copy": _copy,
+        "backup": _backup,
+        "restore": _restore,
     }
     try:
         handlers[args.command](args)
@@ -317,3 +350,98 @@ def _utc(value: str) -> datetime:
     """An ISO 8601 time from the command line; UTC when it names no zone."""
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _copy(args: argparse.Namespace) -> None:
+    from geoapp.store import transfer
+
+    with _sql_store(args.source_url) as source, _sql_store(args.target_url) as target:
+        source_photos = _photos(args.source_url, args.source_uploads)
+        target_photos = _photos(args.target_url, args.target_uploads)
+        bars: dict[str, tqdm[None]] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            bar = bars.get(table) or bars.setdefault(table, _progress_bar(total, table))
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+        try:
+            transfer.copy(source, target, source_photos, target_photos, progress)
+        except transfer.TargetNotEmpty as error:
+            print(translate(error.key, "de", **error.params), file=sys.stderr)
+            sys.exit(2)
+        print(f"{_shown(args.source_url)} → {_shown(args.target_url)} kopiert; Vergleich …")
+        differences = transfer.differences(transfer.digests(source), transfer.digests(target))
+        files = transfer.photo_digest(source, source_photos)
+        if transfer.photo_digest(target, target_photos) != files:
+            differences.append(transfer.Difference("photo files", files, None))
+    _report_comparison(f"{len(transfer.tables())} Tabellen, {files.rows} Fotodateien", differences)
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from geoapp.store import backup
+
+    settings = Settings()
+    url = settings.effective_database_url
+    with _sql_store(url) as store:
+        manifest = backup.backup(store, url, _photos(url, settings.uploads_dir), args.file)
+    rows = sum(d.rows for d in manifest.tables.values())
+    files = f", {manifest.photo_files.rows} Fotodateien" if manifest.photo_files else ""
+    print(f"{_shown(url)} → {args.file}: {len(manifest.tables)} Tabellen, {rows} Zeilen{files}")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    from geoapp.store import backup, transfer
+
+    settings = Settings()
+    url = settings.effective_database_url
+    try:
+        differences = backup.restore(
+            args.file, url, _photos(url, settings.uploads_dir), force=args.force
+        )
+    except transfer.TargetNotEmpty as error:
+        print(translate(error.key, "de", **error.params), file=sys.stderr)
+        print("Mit --force wird ihr Inhalt ersetzt.", file=sys.stderr)
+        sys.exit(2)
+    manifest = backup.read_manifest(args.file)
+    print(f"{args.file} → {_shown(url)} wiederhergestellt; Vergleich mit der Sicherung …")
+    _report_comparison(f"{len(manifest.tables)} Tabellen", differences)
+
+
+def _report_comparison(what: str, differences: "list[Difference]") -> None:
+    """Say whether both sides hold the same; exit 3 when they do not."""
+    if not differences:
+        print(f"gleich: {what} (Zeilen und SHA-256 je Tabelle)")
+        return
+    for d in differences:
+        source = f"{d.source.rows} Zeilen {d.source.sha256[:12]}" if d.source else "fehlt"
+        target = f"{d.target.rows} Zeilen {d.target.sha256[:12]}" if d.target else "fehlt"
+        print(f"VERSCHIEDEN {d.table}: Quelle {source}, Ziel {target}", file=sys.stderr)
+    sys.exit(3)
+
+
+@contextmanager
+def _sql_store(url: str) -> "Iterator[SqlBase]":
+    """The (migrated) store at `url`, as the SQL store the transfer functions work on."""
+    from geoapp.store import open_store
+    from geoapp.store.sql.core import SqlBase
+
+    store = open_store(url)
+    try:
+        assert isinstance(store, SqlBase)
+        yield store
+    finally:
+        store.close()
+
+
+def _photos(url: str, uploads: Path | None) -> "PhotoStorage":
+    """Where the installation at `url` keeps its photo files."""
+    from sqlalchemy.engine import make_url
+
+    from geoapp.store.photos import FileSystemPhotoStorage
+
+    if uploads is None:
+        database = make_url(url).database or "."
+        uploads = Path(database).parent / "uploads"
+    return FileSystemPhotoStorage(uploads)
