@@ -406,7 +406,8 @@ def _restore(args: argparse.Namespace) -> None:
         sys.exit(2)
     manifest = backup.read_manifest(args.file)
     print(f"{args.file} → {_shown(url)} wiederhergestellt; Vergleich mit der Sicherung …")
-    _report_comparison(f"{len(manifest.tables)} Tabellen", differences)
+    files = f", {manifest.photo_files.rows} Fotodateien" if manifest.photo_files else ""
+    _report_comparison(f"{len(manifest.tables)} Tabellen{files}", differences)
 
 
 def _report_comparison(what: str, differences: "list[Difference]") -> None:
@@ -436,12 +437,13 @@ def _sql_store(url: str) -> "Iterator[SqlBase]":
 
 
 def _photos(url: str, uploads: Path | None) -> "PhotoStorage":
-    """Where the installation at `url` keeps its photo files."""
+    """Where the installation at `url` keeps its photo files: `uploads`, else for SQLite the
+    `uploads` folder beside the file (the default layout), else the configured one."""
     from sqlalchemy.engine import make_url
 
     from geoapp.store.photos import FileSystemPhotoStorage
 
-    if uploads is None:
-        database = make_url(url).database or "."
-        uploads = Path(database).parent / "uploads"
-    return FileSystemPhotoStorage(uploads)
+    parsed = make_url(url)
+    if uploads is None and parsed.get_backend_name() == "sqlite" and parsed.database:
+        uploads = Path(parsed.database).parent / "uploads"
+    return FileSystemPhotoStorage(uploads or Settings().uploads_dir)

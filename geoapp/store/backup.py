@@ -115,6 +115,8 @@ def read_manifest(file: Path) -> Manifest:
 
 def filled_tables(url: str) -> list[str]:
     """Our tables that hold rows in the database behind `url` (none when it has no schema)."""
+    if make_url(url).get_backend_name() == "sqlite" and not _sqlite_path(url).exists():
+        return []
     engine = create_engine(_driver_url(url))
     try:
         with engine.connect() as conn:
