@@ -1,9 +1,11 @@
 """The Store contract: every backend must pass these (parametrised in conftest.store)."""
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -915,3 +917,56 @@ def test_expired_counters_and_answers_are_forgotten_on_cleanup(store: Store) -> 
     assert store.forget_expired(now) == 2
     assert store.count_hit("pin:neu", now, now + hour) == 2
     assert store.forget_expired(now) == 0
+
+
+T = TypeVar("T")
+
+
+# Several workers at once: what SQLite's single writer serialised, a server database must too.
+
+
+def _at_once(store_url: str, calls: int, call: Callable[[Store, int], T]) -> list[T]:
+    """`call(store, i)` for i in range(calls), from four workers with a store each, at once."""
+    workers = [open_store(store_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            return list(pool.map(lambda i: call(workers[i % 4], i), range(calls)))
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def test_concurrent_take_backs_of_one_support_count_once(store: Store, store_url: str) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    now = datetime.now(UTC)
+    for participant in "abcdefgh":
+        store.set_support(pin.id, participant * 64, True, now)
+    _at_once(store_url, 12, lambda s, _: s.set_support(pin.id, "a" * 64, False, now))
+    _at_once(store_url, 12, lambda s, _: s.set_support(pin.id, "z" * 64, True, now))
+    assert store.get_contribution(pin.id).support_count == 8
+    assert store.supported_among("a" * 64, [pin.id]) == set()
+    assert store.supported_among("z" * 64, [pin.id]) == {pin.id}
+
+
+def test_concurrent_signin_failures_all_count(store: Store, store_url: str) -> None:
+    now = datetime.now(UTC)
+    _at_once(store_url, 24, lambda s, _: s.add_signin_failure("net-a", "anna", now))
+    assert store.get_signin_failures("anna", "net-a").count == 24
+    assert store.get_signin_failures("", "net-a").count == 24
+
+
+def test_concurrent_reports_each_count_the_ones_before(store: Store, store_url: str) -> None:
+    pin = make_contribution(store, make_consultation(store))
+    tallies = _at_once(
+        store_url,
+        16,
+        lambda s, i: s.add_report(_report(TargetKind.CONTRIBUTION, pin.id, f"{i:064d}")),
+    )
+    # Exactly one report sees each number, so exactly one reaches a hiding threshold.
+    assert sorted(t.reports for t in tallies if t) == list(range(1, 17))
+
+
+def test_concurrent_first_starts_agree_on_one_server_secret(store_url: str) -> None:
+    now = datetime.now(UTC)
+    secrets = _at_once(store_url, 8, lambda s, i: s.server_secret("server", f"candidate-{i}", now))
+    assert len(set(secrets)) == 1

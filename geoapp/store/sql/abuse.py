@@ -2,8 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from geoapp.store.schema import (
     contributions,
@@ -15,36 +14,25 @@ from geoapp.store.schema import (
     server_secrets,
     supports,
 )
-from geoapp.store.sql.core import SqlBase
+from geoapp.store.sql.core import SqlBase, upsert
 
 
 class AbuseQueries(SqlBase):
     def server_secret(self, name: str, candidate: str, now: datetime) -> str:
-        stmt = select(server_secrets.c.value).where(server_secrets.c.name == name)
-        try:
-            with self._write() as conn:
-                stored = conn.execute(stmt).scalar()
-                if stored is not None:
-                    return str(stored)
-                conn.execute(
-                    insert(server_secrets).values(name=name, value=candidate, created_at=now)
-                )
-                return candidate
-        except IntegrityError:
-            # Another worker stored its candidate first: everyone uses that one.
-            with self._read() as conn:
-                return str(conn.execute(stmt).scalar_one())
+        with self._write() as conn:
+            # The first worker to store its candidate wins; everyone reads that one.
+            row = {"name": name, "value": candidate, "created_at": now}
+            conn.execute(upsert(conn, server_secrets, row))
+            stmt = select(server_secrets.c.value).where(server_secrets.c.name == name)
+            return str(conn.execute(stmt).scalar_one())
 
     def count_hit(self, key: str, window_start: datetime, expires_at: datetime) -> int:
-        try:
-            with self._write() as conn:
-                expired = rate_counters.c.expires_at <= window_start
-                conn.execute(delete(rate_counters).where(expired))
-                return _hit(conn, key, window_start, expires_at)
-        except IntegrityError:
-            # A concurrent first hit inserted the row: now the update finds it.
-            with self._write() as conn:
-                return _hit(conn, key, window_start, expires_at)
+        r = rate_counters.c
+        first = {"key": key, "window_start": window_start, "count": 1, "expires_at": expires_at}
+        with self._write() as conn:
+            conn.execute(delete(rate_counters).where(r.expires_at <= window_start))
+            hit = upsert(conn, rate_counters, first, {"count": r.count + 1}).returning(r.count)
+            return int(conn.execute(hit).scalar_one())
 
     def forget_expired(self, now: datetime) -> int:
         with self._write() as conn:
@@ -64,16 +52,3 @@ class AbuseQueries(SqlBase):
                 is not None
                 for t in tables
             )
-
-
-def _hit(conn: Connection, key: str, window_start: datetime, expires_at: datetime) -> int:
-    """Add one to a rate counter (creating it at one); the new count."""
-    r = rate_counters.c
-    row = (r.key == key) & (r.window_start == window_start)
-    if conn.execute(update(rate_counters).where(row).values(count=r.count + 1)).rowcount == 0:
-        conn.execute(
-            insert(rate_counters).values(
-                key=key, window_start=window_start, count=1, expires_at=expires_at
-            )
-        )
-    return int(conn.execute(select(r.count).where(row)).scalar_one())

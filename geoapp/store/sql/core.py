@@ -10,7 +10,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.dml import Insert
 
 from geoapp.domain import AuditEvent, BBox, ContributionQuery, SchemaState, Status, TargetKind
 from geoapp.errors import NotReady
@@ -133,3 +135,20 @@ def record(conn: Connection, *events: AuditEvent) -> None:
     """Add audit events in the transaction of the change they record, in their order."""
     if events:
         conn.execute(insert(audit_events), [values(e, audit_events) for e in events])
+
+
+def upsert(
+    conn: Connection, table: Table, row: dict[str, Any], changes: dict[str, Any] | None = None
+) -> Insert:
+    """INSERT `row`; if its primary key is taken, UPDATE that row with `changes` (or leave it).
+
+    One atomic statement, so concurrent writers on a server database cannot both find no row
+    and both insert. The one place that knows each dialect's spelling.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # SQLAlchemy reports an INSERT's rowcount (0: the row was there) only when asked to.
+    stmt = dialect.insert(table).values(**row).execution_options(preserve_rowcount=True)
+    keys = [c.name for c in table.primary_key]
+    if changes:
+        return stmt.on_conflict_do_update(index_elements=keys, set_=changes)
+    return stmt.on_conflict_do_nothing(index_elements=keys)

@@ -18,7 +18,7 @@ from geoapp.domain import (
     Status,
 )
 from geoapp.store.schema import consultations, contributions, photos, replies, supports
-from geoapp.store.sql.core import contributions_select
+from geoapp.store.sql.core import contributions_select, upsert
 from geoapp.store.sql.idempotency import IdempotencyQueries, keep_answer
 from geoapp.store.sql.mapping import from_row, values
 
@@ -117,8 +117,7 @@ class EngagementQueries(IdempotencyQueries):
                 _change_support(conn, contribution_id, participant_hash, supported, now)
                 return _support_count(conn, contribution_id)
         except IntegrityError:
-            # The row came first from a concurrent request of the same participant (or the
-            # contribution is gone): the count as it stands.
+            # The contribution is gone (deleted meanwhile): the count as it stands.
             with self._read() as conn:
                 return _support_count(conn, contribution_id)
 
@@ -199,6 +198,8 @@ class EngagementQueries(IdempotencyQueries):
                     .where(photos.c.created_at < before, photos.c.id.not_in(used))
                     .order_by(photos.c.created_at)
                     .limit(limit)
+                    # A photo a pin is being stored with right now is locked by that insert.
+                    .with_for_update(skip_locked=True)
                 ).scalars()
             )
             if ids:
@@ -213,19 +214,17 @@ def _change_support(
     row = (supports.c.contribution_id == contribution_id) & (
         supports.c.participant_hash == participant_hash
     )
-    exists = conn.execute(select(supports.c.contribution_id).where(row)).first() is not None
-    if supported == exists:
-        return
+    # The row written decides the step, never a look beforehand: two requests at once on a
+    # server database both see the same "before", and only one of them changes the row.
     if supported:
-        conn.execute(
-            insert(supports).values(
-                contribution_id=contribution_id, participant_hash=participant_hash, created_at=now
-            )
-        )
+        added = {"contribution_id": contribution_id, "participant_hash": participant_hash}
+        changed = conn.execute(upsert(conn, supports, {**added, "created_at": now})).rowcount
         step = 1
     else:
-        conn.execute(delete(supports).where(row))
+        changed = conn.execute(delete(supports).where(row)).rowcount
         step = -1
+    if not changed:
+        return
     moved = contributions.c.support_count + step
     conn.execute(
         update(contributions)

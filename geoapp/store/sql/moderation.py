@@ -42,6 +42,12 @@ class ModerationQueries(SqlBase):
     def add_report(self, report: Report) -> ReportTally | None:
         try:
             with self._write() as conn:
+                # Reports on one target queue on its row, so each tally counts the reports
+                # before it and exactly one report reaches a threshold (SQLite: one writer).
+                target = _STATUS_TABLES[report.target_kind]
+                conn.execute(
+                    select(target.c.id).where(target.c.id == report.target_id).with_for_update()
+                )
                 conn.execute(insert(reports).values(**values(report, reports)))
                 reports_, networks = conn.execute(
                     select(*_tally_columns(report.target_kind, report.target_id))
@@ -111,9 +117,9 @@ class ModerationQueries(SqlBase):
     def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
         with self._write() as conn:
             photo_id, participant_hash = conn.execute(
-                select(contributions.c.photo_id, contributions.c.participant_hash).where(
-                    contributions.c.id == contribution_id
-                )
+                select(contributions.c.photo_id, contributions.c.participant_hash)
+                .where(contributions.c.id == contribution_id)
+                .with_for_update()
             ).one()
             if participant_hash is not None:
                 # The first answer kept for a retry repeats the pin's text and name.

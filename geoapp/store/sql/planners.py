@@ -6,7 +6,7 @@ from sqlalchemy import delete, insert, select, update
 
 from geoapp.domain import Planner, PlannerSession, SigninFailures
 from geoapp.store.schema import planner_sessions, planners, signin_throttles
-from geoapp.store.sql.core import SqlBase
+from geoapp.store.sql.core import SqlBase, upsert
 from geoapp.store.sql.mapping import from_row, values
 
 FORGET_SIGNIN_FAILURES = timedelta(days=1)
@@ -112,17 +112,10 @@ class PlannerQueries(SqlBase):
         with self._write() as conn:
             conn.execute(delete(signin_throttles).where(t.last_at < now - FORGET_SIGNIN_FAILURES))
             for name in ("", username) if username else ("",):
-                counted = conn.execute(
-                    update(signin_throttles)
-                    .where(t.username == name, t.network_hash == network_hash)
-                    .values(count=t.count + 1, last_at=now)
+                first = {"username": name, "network_hash": network_hash, "count": 1, "last_at": now}
+                conn.execute(
+                    upsert(conn, signin_throttles, first, {"count": t.count + 1, "last_at": now})
                 )
-                if counted.rowcount == 0:
-                    conn.execute(
-                        insert(signin_throttles).values(
-                            username=name, network_hash=network_hash, count=1, last_at=now
-                        )
-                    )
 
     def clear_signin_failures(self, username: str, network_hash: str | None = None) -> int:
         t = signin_throttles.c
