@@ -18,6 +18,17 @@ def head(store: Store) -> str:
     return store.schema_state().head
 
 
+def migrate(store: Store, revision: str) -> None:
+    """Move the store's schema up or down to `revision`, as Alembic's command line would."""
+    config = alembic_config()
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        config.attributes["connection"] = conn
+        if revision == "head":
+            command.upgrade(config, revision)
+        else:
+            command.downgrade(config, revision)
+
+
 def test_healthz_answers_without_asking_the_database(app_client: TestClient):
     response = app_client.get("/healthz")
     assert response.status_code == 200
@@ -34,14 +45,13 @@ def test_readyz_names_the_schema_revision_when_migrated(app_client: TestClient, 
 
 def test_readyz_refuses_while_the_schema_is_behind(app_client: TestClient, app_store: Store):
     newest = head(app_store)
-    config = alembic_config()
-    with app_store.engine.begin() as conn:  # type: ignore[attr-defined]
-        config.attributes["connection"] = conn
-        command.downgrade(config, "-1")
+    migrate(app_store, "-1")
     behind = app_store.schema_state().current
     assert behind is not None and behind != newest
-
-    response = app_client.get("/readyz", headers={"Accept-Language": "en"})
+    try:
+        response = app_client.get("/readyz", headers={"Accept-Language": "en"})
+    finally:
+        migrate(app_store, "head")  # PostgreSQL's test database serves the next test too
     assert response.status_code == 503
     assert response.headers["content-type"] == PROBLEM_JSON
     problem = response.json()
@@ -52,20 +62,21 @@ def test_readyz_refuses_while_the_schema_is_behind(app_client: TestClient, app_s
     assert app_client.get("/healthz").status_code == 200
 
 
-def test_readyz_refuses_when_the_database_cannot_be_opened(
-    app_client: TestClient, app_store: Store, settings: Settings
-):
-    database = Path(settings.effective_database_url.removeprefix("sqlite:///"))
-    app_store.engine.dispose()  # type: ignore[attr-defined]
-    database.rename(database.with_suffix(".moved"))
-    database.mkdir()  # where the file was, nothing SQLite can open
+def test_readyz_refuses_when_the_database_cannot_be_opened(tmp_path: Path):
+    settings = Settings(data_dir=tmp_path, seed_demo=False)
+    with TestClient(create_app(settings)) as client:
+        store = client.app.state.store  # type: ignore[attr-defined]
+        database = Path(settings.effective_database_url.removeprefix("sqlite:///"))
+        store.engine.dispose()
+        database.rename(database.with_suffix(".moved"))
+        database.mkdir()  # where the file was, nothing SQLite can open
 
-    response = app_client.get("/readyz", headers={"Accept-Language": "de"})
-    assert response.status_code == 503
-    assert response.headers["content-type"] == PROBLEM_JSON
-    assert response.json()["code"] == "not_ready_database"
-    assert "nicht erreichbar" in response.json()["detail"]
-    assert app_client.get("/healthz").status_code == 200
+        response = client.get("/readyz", headers={"Accept-Language": "de"})
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["code"] == "not_ready_database"
+        assert "nicht erreichbar" in response.json()["detail"]
+        assert client.get("/healthz").status_code == 200
 
 
 def test_health_checks_are_not_rate_limited(tmp_path: Path):
