@@ -143,10 +143,15 @@ def main(argv: list[str] | None = None) -> None:
         "backup": _backup,
         "restore": _restore,
     }
+    from geoapp.store.backup import ToolFailed
+
     try:
         handlers[args.command](args)
     except DomainError as error:
         print(translate(error.key, "de", **error.params), file=sys.stderr)
+        sys.exit(1)
+    except ToolFailed as error:
+        print(error, file=sys.stderr)
         sys.exit(1)
 
 

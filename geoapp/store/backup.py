@@ -38,7 +38,12 @@ FORMAT = "geoapp-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
+EXTENSION_TABLES = ("spatial_ref_sys",)
 DUMP_NAMES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
+
+
+class ToolFailed(RuntimeError):
+    """pg_dump or pg_restore failed; the message is what it wrote to stderr."""
 
 
 class BackupUnusable(DomainError):
@@ -241,28 +246,27 @@ def _pg_dump(store: SqlBase, url: str, dump: Path) -> dict[str, Digest]:
     env = {**os.environ, **libpq_environment(url)}
     with transfer.snapshot(store) as conn:
         snapshot_id = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-        subprocess.run(
-            [_pg_program("pg_dump"), "-Fc", f"--snapshot={snapshot_id}", "-f", str(dump)],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        _run([_pg_program("pg_dump"), "-Fc", f"--snapshot={snapshot_id}", "-f", str(dump)], env)
         return {t.name: transfer.digest_table(conn, t) for t in transfer.tables()}
 
 
 def _pg_restore(dump: Path, url: str) -> None:
-    """pg_restore everything but the extensions, which the database's owner set up already
-    (CREATE EXTENSION postgis needs rights the service's role should not have)."""
+    """pg_restore everything but the extensions and their tables' rows: the database's owner
+    set PostGIS up already (CREATE EXTENSION needs rights the service's role should not have,
+    and spatial_ref_sys belongs to the extension)."""
     env = {**os.environ, **libpq_environment(url)}
     program = _pg_program("pg_restore")
-    listing = subprocess.run(
-        [program, "-l", str(dump)], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    kept = "\n".join(line for line in listing.splitlines() if " EXTENSION " not in line)
+    listing = _run([program, "-l", str(dump)], env)
+    kept = "\n".join(
+        line
+        for line in listing.splitlines()
+        if " EXTENSION " not in line
+        and not any(f" TABLE DATA public {t} " in line for t in EXTENSION_TABLES)
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as chosen:
         chosen.write(kept + "\n")
     try:
-        subprocess.run(
+        _run(
             [
                 program,
                 "--clean",
@@ -277,9 +281,15 @@ def _pg_restore(dump: Path, url: str) -> None:
                 env.get("PGDATABASE", ""),
                 str(dump),
             ],
-            env=env,
-            check=True,
-            capture_output=True,
+            env,
         )
     finally:
         Path(chosen.name).unlink(missing_ok=True)
+
+
+def _run(command: list[str], env: dict[str, str]) -> str:
+    """Run a PostgreSQL client program; its stdout, or ToolFailed with what it reported."""
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ToolFailed(f"{Path(command[0]).name}: {done.stderr.strip()}")
+    return done.stdout

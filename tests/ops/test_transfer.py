@@ -43,14 +43,17 @@ def source(used: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def second_postgres(postgres_cluster: PostgresCluster) -> Iterator[str]:
-    """Another empty PostGIS database beside the test database, as a DBA sets one up."""
+    """Another empty PostGIS database, as a DBA sets one up for the service's own role: the
+    role owns the database but is no superuser (PostGIS was created for it)."""
     with postgres_cluster.admin() as conn:
-        conn.execute("CREATE DATABASE restored")
+        conn.execute("CREATE ROLE service LOGIN")
+        conn.execute("CREATE DATABASE restored OWNER service")
     with psycopg.connect(host=str(postgres_cluster.root), user="postgres", dbname="restored") as c:
         c.execute("CREATE EXTENSION postgis")
-    yield postgres_cluster.url("restored")
+    yield postgres_cluster.url("restored").replace("postgres@", "service@")
     with postgres_cluster.admin() as conn:
         conn.execute("DROP DATABASE restored WITH (FORCE)")
+        conn.execute("DROP ROLE service")
 
 
 def sqlite(folder: Path) -> str:
