@@ -13,6 +13,7 @@ and writes the medians and the ratios SQLite/PostgreSQL into bench/README.md.
 
 import argparse
 import math
+import os
 import statistics
 import tempfile
 import time
@@ -160,6 +161,8 @@ PostgreSQL. Ingest: {args.ingest} pins posted by {args.writers} concurrent clien
 PostgreSQL is a throwaway cluster on this machine (Unix socket, fsync and synchronous_commit
 on, default settings otherwise), SQLite runs with synchronous=FULL: both make every
 acknowledged pin durable. One worker leaves PostgreSQL's concurrency across processes unused.
+Load average of the machine when the run ended: {os.getloadavg()[0]:.1f} (other work shares
+its cores; the ratios are what to compare).
 
 | what | SQLite | PostgreSQL | SQLite / PostgreSQL |
 | --- | ---: | ---: | ---: |
