@@ -35,7 +35,7 @@ from geoapp.security.work_gates import Gates, WorkGate
 from geoapp.services import demo
 from geoapp.services import reference as reference_layers
 from geoapp.store import open_store
-from geoapp.store.photos import FileSystemPhotoStorage
+from geoapp.store.photos import open_photo_storage
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = settings.participant_secret
         configured = secret.get_secret_value() if secret else None
         app.state.keys = server_keys.load(store, configured, datetime.now(UTC))
-        app.state.photos = FileSystemPhotoStorage(settings.uploads_dir)
+        app.state.photos = open_photo_storage(
+            settings.effective_photo_storage, settings.uploads_dir, store
+        )
         try:
             yield
         finally:

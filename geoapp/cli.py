@@ -238,10 +238,10 @@ def _planner(args: argparse.Namespace) -> None:
 
 def _cleanup(_args: argparse.Namespace) -> None:
     from geoapp.services import cleanup
-    from geoapp.store.photos import FileSystemPhotoStorage
+    from geoapp.store.photos import open_photo_storage
 
     with _store() as (store, settings):
-        storage = FileSystemPhotoStorage(settings.uploads_dir)
+        storage = open_photo_storage(settings.effective_photo_storage, settings.uploads_dir, store)
         cleaned = cleanup.run(store, storage, settings, datetime.now(UTC))
     print(
         f"{cleaned.orphan_photos} orphan photo(s), "
@@ -313,7 +313,7 @@ def _export(args: argparse.Namespace) -> None:
     from geoapp import geo
     from geoapp.services import export_package, exports
     from geoapp.services.consultations import get_for_planner
-    from geoapp.store.photos import FileSystemPhotoStorage
+    from geoapp.store.photos import open_photo_storage
 
     epsg = geo.parse_crs(args.crs) if args.crs else None
     filters = exports.ExportFilter(
@@ -332,7 +332,9 @@ def _export(args: argparse.Namespace) -> None:
             progress = bar.update
             if args.package:
                 licence = export_package.Licence(settings.data_licence, settings.data_attribution)
-                photos = FileSystemPhotoStorage(settings.uploads_dir)
+                photos = open_photo_storage(
+                    settings.effective_photo_storage, settings.uploads_dir, store
+                )
                 made = export_package.build(
                     store, photos, consultation, filters, licence, Path(folder), progress
                 )

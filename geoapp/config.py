@@ -1,9 +1,11 @@
 """Runtime settings, read from GEOAPP_* environment variables (never at import time)."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from geoapp.paths import bundled
 from geoapp.security.networks import IPNetwork, parse_networks
@@ -186,6 +188,21 @@ class Settings(BaseSettings):
         description="On SIGTERM, requests in flight get this long to finish before the "
         "process ends anyway (new connections are refused at once).",
     )
+
+    # PostgreSQL/PostGIS backend (issue 12, branch pg): where photo files are kept.
+    photo_storage: Literal["auto", "directory", "database"] = Field(
+        default="auto",
+        description="Where photo files are kept: 'directory' (uploads/ in data_dir), "
+        "'database' (a table, reachable from every machine that shares it), or 'auto': the "
+        "database with PostgreSQL, the directory with SQLite.",
+    )
+
+    @property
+    def effective_photo_storage(self) -> Literal["directory", "database"]:
+        if self.photo_storage != "auto":
+            return self.photo_storage
+        backend = make_url(self.effective_database_url).get_backend_name()
+        return "database" if backend == "postgresql" else "directory"
 
     @property
     def effective_database_url(self) -> str:

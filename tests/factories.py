@@ -2,10 +2,14 @@
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from geoapp.config import Settings
 from geoapp.domain import (
     Category,
     Consultation,
@@ -186,3 +190,42 @@ def network_hash_of(client: TestClient, host: str = "testclient", day: date | No
     """What the app stores for requests from `host` (TestClient's default client) today."""
     keys = client.app.state.keys  # type: ignore[attr-defined]
     return networks.network_hash(host, keys.network(day or datetime.now(UTC).date()))
+
+
+def stored_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of `sql` on the app's database, read past the app (SQLite file or PostGIS)."""
+    engine = create_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def everything_stored(settings: Settings) -> bytes:
+    """All the database holds, to search for what it must never keep.
+
+    SQLite: the file and its write-ahead log byte for byte (deleted rows included); PostgreSQL:
+    every row of every table as text.
+    """
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() == "sqlite":
+        database = Path(url.database or "")
+        wal = database.with_name(database.name + "-wal")
+        return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    tables = "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
+    rows = [
+        row
+        for (table,) in stored_rows(settings, tables)
+        for (row,) in stored_rows(settings, f"SELECT t::text FROM {table} t")
+    ]
+    return "\n".join(rows).encode()
+
+
+def stored_photo_files(settings: Settings) -> list[tuple[str, bytes]]:
+    """(variant, bytes) of every photo file the app kept, in its directory or its database."""
+    if settings.effective_photo_storage == "database":
+        kept = stored_rows(settings, "SELECT variant, data FROM photo_blobs ORDER BY variant")
+        return [(variant, bytes(data)) for variant, data in kept]
+    files = sorted(p for p in Path(settings.uploads_dir).rglob("*") if p.is_file())
+    return [(p.name.removesuffix(".jpg"), p.read_bytes()) for p in files]

@@ -140,6 +140,16 @@ class Store(Protocol):
         """Delete up to `limit` photos created before `before` that no pin uses; their ids."""
         ...
 
+    def put_photo_file(self, photo_id: str, variant: str, data: bytes) -> None:
+        """Keep one image file of a photo in the database (replacing an earlier one)."""
+        ...
+
+    def get_photo_file(self, photo_id: str, variant: str) -> bytes | None: ...
+
+    def delete_photo_files(self, photo_id: str) -> None:
+        """Remove every image file of the photo kept in the database (none: no error)."""
+        ...
+
     def add_contributions(self, pins: Sequence[Contribution], events: Sequence[AuditEvent]) -> None:
         """Add pins and their audit events in one transaction (planner entries, imports)."""
         ...

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -251,4 +252,13 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
+# Photo files in the database (issue 12): the photo store of several machines on one server.
+photo_blobs = Table(
+    "photo_blobs",
+    metadata,
+    Column("photo_id", String(36), primary_key=True),
+    Column("variant", String(8), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )

@@ -5,7 +5,6 @@ trusted proxy, through X-Forwarded-For.
 """
 
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,11 +22,13 @@ from tests.factories import (
     PLANNER_PASSWORD,
     become_participant,
     client_from,
+    everything_stored,
     make_consultation,
     make_contribution,
     make_planner,
     make_reply,
     sign_in_as,
+    stored_rows,
     with_form_token,
 )
 
@@ -203,12 +204,8 @@ def test_no_client_address_is_stored(settings) -> None:
         assert send_pin(client).status_code == 201
         client.post(f"/api/contributions/{pin.id}/reports", json={"reason": "spam"})
         client.post(f"/api/contributions/{pin.id}/supports")
-    raw = (settings.data_dir / "geoapp.sqlite").read_bytes()
-    wal = settings.data_dir / "geoapp.sqlite-wal"
-    raw += wal.read_bytes() if wal.exists() else b""
-    assert ATTACKER.encode() not in raw
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        keys = [k for (k,) in db.execute("SELECT key FROM rate_counters")]
+    assert ATTACKER.encode() not in everything_stored(settings)
+    keys = [k for (k,) in stored_rows(settings, "SELECT key FROM rate_counters")]
     assert keys and not any(ATTACKER in k for k in keys)
 
 

@@ -1,10 +1,8 @@
 """Photos: upload, re-encoding without metadata, attaching to pins, delivery, refusals."""
 
 import io
-import sqlite3
 import struct
 import zlib
-from pathlib import Path
 
 import httpx
 import pillow_heif
@@ -21,6 +19,8 @@ from tests.factories import (
     become_participant,
     make_consultation,
     sign_in_as,
+    stored_photo_files,
+    stored_rows,
     with_form_token,
 )
 from tests.live_server import serve
@@ -106,10 +106,8 @@ def assert_no_metadata(data: bytes) -> None:
 
 
 def assert_nothing_stored(settings: Settings) -> None:
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM photos").fetchone() == (0,)
-    uploads = Path(settings.uploads_dir)
-    assert not uploads.exists() or [p for p in uploads.rglob("*") if p.is_file()] == []
+    assert stored_rows(settings, "SELECT count(*) FROM photos") == [(0,)]
+    assert stored_photo_files(settings) == []
 
 
 def test_served_photos_carry_no_exif_gps_or_other_metadata(app_client, app_store) -> None:
@@ -232,8 +230,7 @@ def test_photo_limit_is_a_setting_and_counts_the_file_not_the_envelope(settings)
         assert "höchstens 1 MB" in problem["detail"]
         far_over = assert_problem(upload(client, photo * 2), 413)
         assert far_over["detail"] == problem["detail"]
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM photos").fetchone() == (1,)
+    assert stored_rows(settings, "SELECT count(*) FROM photos") == [(1,)]
 
 
 def test_json_routes_keep_their_small_limit(app_client, app_store) -> None:
@@ -351,9 +348,9 @@ def test_unknown_photo_or_variant_is_404(app_client) -> None:
 def test_original_upload_is_never_kept(app_client, settings) -> None:
     original = camera_jpeg()
     uploaded(app_client, original)
-    files = [p for p in Path(settings.uploads_dir).rglob("*") if p.is_file()]
-    assert sorted(p.name for p in files) == ["large.jpg", "thumb.jpg"]
-    assert all(p.read_bytes() != original and b"Exif" not in p.read_bytes() for p in files)
+    files = stored_photo_files(settings)
+    assert [variant for variant, _ in files] == ["large", "thumb"]
+    assert all(data != original and b"Exif" not in data for _, data in files)
 
 
 def test_streamed_upload_without_length_is_cut_off_at_the_limit(settings) -> None:

@@ -1,6 +1,5 @@
 """Attacks on planner sign-in: lock-out, name spraying, argon2 exhaustion; idle sessions."""
 
-import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +10,14 @@ from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.security.planner_sessions import token_hash
 from tests.api.test_contributions import assert_problem
-from tests.factories import PLANNER_PASSWORD, make_planner, network_hash_of, sign_in_as
+from tests.factories import (
+    PLANNER_PASSWORD,
+    everything_stored,
+    make_planner,
+    network_hash_of,
+    sign_in_as,
+    stored_rows,
+)
 
 ATTACKER = ("203.0.113.7", 1234)
 OWNER = ("198.51.100.20", 5678)
@@ -23,8 +29,7 @@ def sign_in(client: TestClient, username: str = "anna", password: str = PLANNER_
 
 
 def throttle_rows(settings: Settings) -> list[tuple[str, int]]:
-    with sqlite3.connect(settings.data_dir / "geoapp.sqlite") as db:
-        return db.execute("SELECT username, count FROM signin_throttles ORDER BY 1").fetchall()
+    return stored_rows(settings, "SELECT username, count FROM signin_throttles ORDER BY 1")
 
 
 @pytest.fixture
@@ -126,9 +131,7 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path) -> None:
 def test_the_database_keeps_no_address(attacker, settings) -> None:
     sign_in(attacker, "anna", WRONG)
     sign_in(attacker, "jemand", WRONG)
-    database = (settings.data_dir / "geoapp.sqlite").read_bytes()
-    wal = settings.data_dir / "geoapp.sqlite-wal"
-    everything = database + (wal.read_bytes() if wal.exists() else b"")
+    everything = everything_stored(settings)
     assert ATTACKER[0].encode() not in everything
     assert b"jemand" not in everything
 

@@ -24,6 +24,7 @@ from playwright.sync_api import (
 from geoapp.app import create_app
 from geoapp.config import Settings
 from geoapp.store import Store
+from tests.conftest import BACKEND_URLS
 from tests.live_server import serve
 
 pytestmark = pytest.mark.browser
@@ -77,13 +78,21 @@ class LiveApp:
         self.store = store
 
 
+# The smoke tests that also run on PostgreSQL/PostGIS (the rest run on SQLite alone).
+on_every_backend = pytest.mark.parametrize("backend", sorted(BACKEND_URLS))
+
+
 @pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[LiveApp]:
-    """The app with the Heeren-Werve demo data, on a fresh SQLite file.
+def live_app(tmp_path: Path, database_url: str) -> Iterator[LiveApp]:
+    """The app with the Heeren-Werve demo data, on a fresh database (SQLite unless a test
+    asks for every backend).
 
     The browser fills forms faster than a person; the two-second bot rule has its own API test.
     """
-    app = create_app(Settings(data_dir=tmp_path, seed_demo=True, form_min_seconds=0))
+    settings = Settings(
+        data_dir=tmp_path, database_url=database_url, seed_demo=True, form_min_seconds=0
+    )
+    app = create_app(settings)
     with serve(app) as url:
         yield LiveApp(url, app.state.store)
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from geoapp.domain import ContributionQuery, PlannerRole, Status
 from geoapp.services import planners
-from tests.browser.conftest import LiveApp, PageProblems
+from tests.browser.conftest import LiveApp, PageProblems, on_every_backend
 from tests.browser.pages import fill_form, open_map, place_pin, send, tab_to
 from tests.browser.planner_pages import (
     choose_consultation,
@@ -38,6 +38,7 @@ def stored(live_app: LiveApp, slug: str, text: str):
     return [pin for pin in pins if pin.text == text]
 
 
+@on_every_backend
 def test_sign_in_names_a_wrong_password_then_lets_the_planner_in(
     page: Page, live_app: LiveApp, problems: PageProblems
 ) -> None:
@@ -61,6 +62,7 @@ def test_sign_in_names_a_wrong_password_then_lets_the_planner_in(
     assert page.request.get(f"{live_app.url}/api/planner/session").status == 401
 
 
+@on_every_backend
 def test_publishing_a_pending_pin_puts_it_on_the_public_map(page: Page, live_app: LiveApp) -> None:
     text = "Eine Trinkwasserstelle am Spielplatz, bitte."
     pin = pending_pin(live_app, text)

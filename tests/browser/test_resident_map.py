@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from geoapp.domain import ContributionQuery, Status
-from tests.browser.conftest import TILE_HOST, LiveApp, PageProblems
+from tests.browser.conftest import TILE_HOST, LiveApp, PageProblems, on_every_backend
 from tests.browser.pages import fill_form, map_point, open_map, place_pin, popup, send
 
 
@@ -23,6 +23,7 @@ def pins_on_map(page: Page) -> int:
     return singles + clustered
 
 
+@on_every_backend
 def test_map_shows_perimeter_pins_legend_and_list(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url)
     expect(
@@ -46,6 +47,7 @@ def test_clicking_a_list_entry_opens_the_pin(page: Page, live_app: LiveApp) -> N
     expect(popup(page)).to_contain_text(newest.text)
 
 
+@on_every_backend
 def test_resident_places_a_pin_and_sees_it_at_once(page: Page, live_app: LiveApp) -> None:
     open_map(page, live_app.url)
     before = len(published(live_app, "ortsmitte"))

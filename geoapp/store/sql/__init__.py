@@ -3,10 +3,13 @@
 from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
 from geoapp.store.sql.moderation import ModerationQueries
+from geoapp.store.sql.photo_files import PhotoFileQueries
 from geoapp.store.sql.planners import PlannerQueries
 
 
-class SqlStore(EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries):
+class SqlStore(
+    EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries, PhotoFileQueries
+):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 
 
