@@ -363,8 +363,8 @@ def _copy(args: argparse.Namespace) -> None:
     from geoapp.store import transfer
 
     with _sql_store(args.source_url) as source, _sql_store(args.target_url) as target:
-        source_photos = _photos(args.source_url, args.source_uploads)
-        target_photos = _photos(args.target_url, args.target_uploads)
+        source_photos = _photos(args.source_url, args.source_uploads, source)
+        target_photos = _photos(args.target_url, args.target_uploads, target)
         bars: dict[str, tqdm[None]] = {}
 
         def progress(table: str, done: int, total: int) -> None:
@@ -381,8 +381,9 @@ def _copy(args: argparse.Namespace) -> None:
         print(f"{_shown(args.source_url)} → {_shown(args.target_url)} kopiert; Vergleich …")
         differences = transfer.differences(transfer.digests(source), transfer.digests(target))
         files = transfer.photo_digest(source, source_photos)
-        if transfer.photo_digest(target, target_photos) != files:
-            differences.append(transfer.Difference("photo files", files, None))
+        copied = transfer.photo_digest(target, target_photos)
+        if copied != files:
+            differences.append(transfer.Difference("photo files", files, copied))
     _report_comparison(f"{len(transfer.tables())} Tabellen, {files.rows} Fotodateien", differences)
 
 
@@ -392,10 +393,10 @@ def _backup(args: argparse.Namespace) -> None:
     settings = Settings()
     url = settings.effective_database_url
     with _sql_store(url) as store:
-        manifest = backup.backup(store, url, _photos(url, settings.uploads_dir), args.file)
+        manifest = backup.backup(store, url, _photos(url, None, store), args.file)
     rows = sum(d.rows for d in manifest.tables.values())
-    files = f", {manifest.photo_files.rows} Fotodateien" if manifest.photo_files else ""
-    print(f"{_shown(url)} → {args.file}: {len(manifest.tables)} Tabellen, {rows} Zeilen{files}")
+    tables, files = len(manifest.tables), manifest.photo_files.rows
+    print(f"{_shown(url)} → {args.file}: {tables} Tabellen, {rows} Zeilen, {files} Fotodateien")
 
 
 def _restore(args: argparse.Namespace) -> None:
@@ -405,7 +406,7 @@ def _restore(args: argparse.Namespace) -> None:
     url = settings.effective_database_url
     try:
         differences = backup.restore(
-            args.file, url, _photos(url, settings.uploads_dir), force=args.force
+            args.file, url, lambda restored: _photos(url, None, restored), force=args.force
         )
     except transfer.TargetNotEmpty as error:
         print(translate(error.key, "de", **error.params), file=sys.stderr)
@@ -413,8 +414,8 @@ def _restore(args: argparse.Namespace) -> None:
         sys.exit(2)
     manifest = backup.read_manifest(args.file)
     print(f"{args.file} → {_shown(url)} wiederhergestellt; Vergleich mit der Sicherung …")
-    files = f", {manifest.photo_files.rows} Fotodateien" if manifest.photo_files else ""
-    _report_comparison(f"{len(manifest.tables)} Tabellen{files}", differences)
+    files = manifest.photo_files.rows
+    _report_comparison(f"{len(manifest.tables)} Tabellen, {files} Fotodateien", differences)
 
 
 def _report_comparison(what: str, differences: "list[Difference]") -> None:
@@ -443,14 +444,20 @@ def _sql_store(url: str) -> "Iterator[SqlBase]":
         store.close()
 
 
-def _photos(url: str, uploads: Path | None) -> "PhotoStorage":
-    """Where the installation at `url` keeps its photo files: `uploads`, else for SQLite the
-    `uploads` folder beside the file (the default layout), else the configured one."""
+def _photos(url: str, uploads: Path | None, store: Store) -> "PhotoStorage":
+    """Where the installation at `url` keeps its photo files: the folder `uploads` if given;
+    else as configured when `url` is the configured database; else by the `auto` rule (the
+    database with PostgreSQL, with SQLite the `uploads` folder beside the file)."""
     from sqlalchemy.engine import make_url
 
-    from geoapp.store.photos import FileSystemPhotoStorage
+    from geoapp.store.photos import FileSystemPhotoStorage, open_photo_storage
 
+    if uploads is not None:
+        return FileSystemPhotoStorage(uploads)
+    settings = Settings()
+    if url == settings.effective_database_url:
+        return open_photo_storage(settings.effective_photo_storage, settings.uploads_dir, store)
     parsed = make_url(url)
-    if uploads is None and parsed.get_backend_name() == "sqlite" and parsed.database:
-        uploads = Path(parsed.database).parent / "uploads"
-    return FileSystemPhotoStorage(uploads or Settings().uploads_dir)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return FileSystemPhotoStorage(Path(parsed.database).parent / "uploads")
+    return open_photo_storage("database", settings.uploads_dir, store)

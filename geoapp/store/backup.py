@@ -6,9 +6,11 @@ A backup is one tar file:
   (and of the photo files) taken from the same snapshot as the database copy;
 - `database.sqlite` (SQLite's online backup API: consistent while the service writes) or
   `database.pgdump` (`pg_dump -Fc` inside the snapshot the digests were read in);
-- `uploads/…`: the photo files, when the installation keeps them in a directory.
+- `uploads/…`: the photo files, when the installation keeps them in a directory (in the
+  database photo storage they are rows of the dump).
 
-A restore writes the database back, then compares the restored tables with the manifest.
+A restore writes the database back, then compares the restored tables and photo files with
+the manifest.
 """
 
 import io
@@ -19,6 +21,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -30,7 +33,9 @@ from sqlalchemy.engine import URL, make_url
 
 from geoapp.errors import DomainError
 from geoapp.store import transfer
+from geoapp.store.base import Store
 from geoapp.store.photos import FileSystemPhotoStorage, PhotoStorage
+from geoapp.store.schema import metadata
 from geoapp.store.sql.core import SqlBase
 from geoapp.store.transfer import Difference, Digest
 
@@ -56,8 +61,7 @@ class Manifest:
     schema_revision: str
     created_at: str
     tables: dict[str, Digest]
-    photo_files: Digest | None
-    """None when the photos are rows of the database itself."""
+    photo_files: Digest
 
     def to_json(self) -> str:
         body = {"format": FORMAT, "version": VERSION, **asdict(self)}
@@ -68,13 +72,12 @@ class Manifest:
         body = json.loads(text)
         if body.get("format") != FORMAT or body.get("version") != VERSION:
             raise BackupUnusable("backup_not_geoapp")
-        files = body["photo_files"]
         return cls(
             backend=body["backend"],
             schema_revision=body["schema_revision"],
             created_at=body["created_at"],
             tables={name: Digest(**d) for name, d in body["tables"].items()},
-            photo_files=Digest(**files) if files else None,
+            photo_files=Digest(**body["photo_files"]),
         )
 
 
@@ -98,7 +101,7 @@ def backup(store: SqlBase, url: str, photos: PhotoStorage, file: Path) -> Manife
             schema_revision=store.schema_state().current or "",
             created_at=datetime.now(UTC).isoformat(),
             tables=tables,
-            photo_files=transfer.photo_digest(store, photos) if directory else None,
+            photo_files=transfer.photo_digest(store, photos),
         )
         partial = Path(folder) / "backup.tar"
         with tarfile.open(partial, "w") as archive:
@@ -128,15 +131,18 @@ def filled_tables(url: str) -> list[str]:
             present = set(inspect(conn).get_table_names())
             return [
                 t.name
-                for t in transfer.tables()
+                for t in metadata.sorted_tables
                 if t.name in present and conn.execute(select(func.count()).select_from(t)).scalar()
             ]
     finally:
         engine.dispose()
 
 
-def restore(file: Path, url: str, photos: PhotoStorage, force: bool = False) -> list[Difference]:
-    """Write the backup into the database at `url`; the tables that differ from the manifest.
+def restore(
+    file: Path, url: str, photos_of: Callable[[Store], PhotoStorage], force: bool = False
+) -> list[Difference]:
+    """Write the backup into the database at `url` and its photo storage (`photos_of` the
+    restored store); what differs from the manifest.
 
     Refuses (TargetNotEmpty) a database that holds rows, unless `force`: then its content
     is replaced.
@@ -148,6 +154,8 @@ def restore(file: Path, url: str, photos: PhotoStorage, force: bool = False) -> 
     filled = [] if force else filled_tables(url)
     if filled:
         raise transfer.TargetNotEmpty("transfer_target_not_empty", tables=", ".join(filled))
+    from geoapp.store import open_store
+
     with tempfile.TemporaryDirectory() as folder, tarfile.open(file) as archive:
         archive.extractall(folder, filter="data")
         dump = Path(folder) / DUMP_NAMES[backend]
@@ -155,22 +163,20 @@ def restore(file: Path, url: str, photos: PhotoStorage, force: bool = False) -> 
             _sqlite_copy(dump, _sqlite_path(url))
         else:
             _pg_restore(dump, url)
-        uploads = Path(folder) / UPLOADS
-        if manifest.photo_files is not None and uploads.is_dir():
-            _restore_photo_files(uploads, photos)
-    from geoapp.store import open_store
-
-    restored = open_store(url)
-    try:
-        assert isinstance(restored, SqlBase)
-        found = transfer.digests(restored)
-        differences = transfer.differences(manifest.tables, found)
-        if manifest.photo_files is not None:
+        restored = open_store(url)
+        try:
+            assert isinstance(restored, SqlBase)
+            photos = photos_of(restored)
+            uploads = Path(folder) / UPLOADS
+            if uploads.is_dir():
+                _restore_photo_files(uploads, photos)
+            found = transfer.digests(restored)
+            differences = transfer.differences(manifest.tables, found)
             files = transfer.photo_digest(restored, photos)
             if files != manifest.photo_files:
                 differences.append(Difference("photo files", manifest.photo_files, files))
-    finally:
-        restored.close()
+        finally:
+            restored.close()
     return differences
 
 

@@ -26,6 +26,9 @@ from geoapp.store.schema import metadata, photos
 from geoapp.store.sql.core import SqlBase
 
 BATCH_ROWS = 1000
+# Photo bytes are moved and compared through the photo storages, whichever kind each side
+# has; their table (the database storage's) is not copied row by row.
+PHOTO_FILE_TABLES = ("photo_blobs",)
 Progress = Callable[[str, int, int], None]
 """Called as (table, rows done, rows in the table) after each batch."""
 
@@ -49,10 +52,9 @@ class Difference:
     target: Digest | None
 
 
-def tables(skip: Iterable[str] = ()) -> list[Table]:
-    """Every table of the schema, each after the tables its foreign keys point to."""
-    skipped = set(skip)
-    return [t for t in metadata.sorted_tables if t.name not in skipped]
+def tables() -> list[Table]:
+    """Every table of the schema but the photo bytes', parents before their children."""
+    return [t for t in metadata.sorted_tables if t.name not in PHOTO_FILE_TABLES]
 
 
 def copy(
@@ -61,14 +63,10 @@ def copy(
     source_photos: PhotoStorage,
     target_photos: PhotoStorage,
     progress: Progress | None = None,
-    skip: Iterable[str] = (),
 ) -> None:
-    """Copy every row and photo from `source` into the empty `target` (TargetNotEmpty else).
-
-    `skip` names tables not to copy row by row: those a photo storage keeps its bytes in.
-    """
-    chosen = tables(skip)
-    refuse_unless_empty(target, chosen)
+    """Copy every row and photo from `source` into the empty `target` (TargetNotEmpty else)."""
+    chosen = tables()
+    refuse_unless_empty(target)
     with snapshot(source) as reading, target.engine.begin() as writing:
         for table in chosen:
             _copy_table(reading, writing, table, progress)
@@ -84,20 +82,22 @@ def copy(
             progress("photo files", done, len(photo_ids))
 
 
-def refuse_unless_empty(target: SqlBase, chosen: Iterable[Table]) -> None:
-    """TargetNotEmpty naming the tables that hold rows, if any does."""
+def refuse_unless_empty(target: SqlBase) -> None:
+    """TargetNotEmpty naming the tables that hold rows (photo bytes too), if any does."""
     with target.engine.connect() as conn:
         filled = [
-            t.name for t in chosen if conn.execute(select(func.count()).select_from(t)).scalar()
+            t.name
+            for t in metadata.sorted_tables
+            if conn.execute(select(func.count()).select_from(t)).scalar()
         ]
     if filled:
         raise TargetNotEmpty("transfer_target_not_empty", tables=", ".join(filled))
 
 
-def digests(store: SqlBase, skip: Iterable[str] = ()) -> dict[str, Digest]:
+def digests(store: SqlBase) -> dict[str, Digest]:
     """Row count and content hash of every table, read from one snapshot."""
     with snapshot(store) as conn:
-        return {table.name: digest_table(conn, table) for table in tables(skip)}
+        return {table.name: digest_table(conn, table) for table in tables()}
 
 
 def photo_digest(store: SqlBase, storage: PhotoStorage) -> Digest:

@@ -81,10 +81,10 @@ def photo_files(folder: Path) -> dict[str, bytes]:
 def test_copy_sqlite_to_postgresql_and_back_keeps_every_row_and_photo(
     used: Path, tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
 ):
-    pg_photos = tmp_path / "pg-uploads"
     back = tmp_path / "back"
-    run("copy", sqlite(used), postgres_url, "--target-uploads", str(pg_photos))
-    run("copy", postgres_url, sqlite(back), "--source-uploads", str(pg_photos))
+    # Photo files go from the folder into PostgreSQL's photo table and back into a folder.
+    run("copy", sqlite(used), postgres_url)
+    run("copy", postgres_url, sqlite(back))
 
     said = capsys.readouterr().out
     assert said.count("gleich: 13 Tabellen, 6 Fotodateien") == 2
@@ -99,7 +99,7 @@ def test_copy_sqlite_to_postgresql_and_back_keeps_every_row_and_photo(
 
 def test_moved_installation_works_on_postgresql(used: Path, tmp_path: Path, postgres_url: str):
     settings = Settings(data_dir=tmp_path, database_url=postgres_url, seed_demo=False)
-    run("copy", sqlite(used), postgres_url, "--target-uploads", str(settings.uploads_dir))
+    run("copy", sqlite(used), postgres_url)
     with TestClient(create_app(settings)) as client:
         store = client.app.state.store
         consultation = store.get_consultation(SLUG)
@@ -200,19 +200,19 @@ def test_backup_and_restore_of_postgresql(
     monkeypatch: pytest.MonkeyPatch,
     capsys,
 ):
-    pg_photos = tmp_path / "uploads"
-    run("copy", sqlite(used), postgres_url, "--target-uploads", str(pg_photos))
+    run("copy", sqlite(used), postgres_url)
     file = tmp_path / "sicherung.tar"
     monkeypatch.setenv("GEOAPP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GEOAPP_DATABASE_URL", postgres_url)
     run("backup", str(file))
     with tarfile.open(file) as archive:
-        assert "database.pgdump" in archive.getnames()
+        # The photos are rows of PostgreSQL's photo table, so inside the dump.
+        assert [n for n in archive.getnames() if not n.startswith("database")] == ["manifest.json"]
 
     monkeypatch.setenv("GEOAPP_DATABASE_URL", second_postgres)
     monkeypatch.setenv("GEOAPP_DATA_DIR", str(tmp_path / "restored"))
     run("restore", str(file))
-    assert "wiederhergestellt" in capsys.readouterr().out
+    assert "gleich: 13 Tabellen, 6 Fotodateien" in capsys.readouterr().out
     assert digests(second_postgres) == digests(sqlite(used))
     # The trigger-kept geometry and its index came back: the viewport query finds pins.
     store = open_store(second_postgres)
