@@ -18,7 +18,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, String, Table, func, insert, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    Select,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from geoapp.errors import DomainError
 from geoapp.store.photos import VARIANTS, PhotoStorage
@@ -71,7 +82,7 @@ def copy(
         for table in chosen:
             _copy_table(reading, writing, table, progress)
         _reset_sequences(writing, chosen)
-        photo_ids = reading.execute(select(photos.c.id).order_by(photos.c.id)).scalars().all()
+        photo_ids = reading.execute(_photo_ids(reading)).scalars().all()
     # Bytes after the rows' commit: a photo file without its row would be an orphan for cleanup.
     for done, photo_id in enumerate(photo_ids, start=1):
         for variant in VARIANTS:
@@ -105,7 +116,7 @@ def photo_digest(store: SqlBase, storage: PhotoStorage) -> Digest:
     hashed = hashlib.sha256()
     files = 0
     with snapshot(store) as conn:
-        ids = conn.execute(select(photos.c.id).order_by(photos.c.id)).scalars().all()
+        ids = conn.execute(_photo_ids(conn)).scalars().all()
     for photo_id in ids:
         for variant in VARIANTS:
             data = storage.get(photo_id, variant)
@@ -144,6 +155,10 @@ def _ordered_rows(conn: Connection, table: Table) -> Iterator[Mapping[str, Any]]
     result = conn.execution_options(yield_per=BATCH_ROWS).execute(select(table).order_by(*order))
     for row in result:
         yield row._mapping
+
+
+def _photo_ids(conn: Connection) -> Select[Any]:
+    return select(photos.c.id).order_by(_bytewise(conn, photos.c.id))
 
 
 def _bytewise(conn: Connection, column: Column[Any]) -> Any:

@@ -44,10 +44,14 @@ def source(used: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def second_postgres(postgres_cluster: PostgresCluster) -> Iterator[str]:
     """Another empty PostGIS database, as a DBA sets one up for the service's own role: the
-    role owns the database but is no superuser (PostGIS was created for it)."""
+    role owns the database but is no superuser (PostGIS was created for it), and text sorts
+    the German way, not byte by byte as in SQLite."""
     with postgres_cluster.admin() as conn:
         conn.execute("CREATE ROLE service LOGIN")
-        conn.execute("CREATE DATABASE restored OWNER service")
+        conn.execute(
+            "CREATE DATABASE restored OWNER service TEMPLATE template0 "
+            "LOCALE_PROVIDER icu ICU_LOCALE 'de-DE' LOCALE 'C.UTF-8'"
+        )
     with psycopg.connect(host=str(postgres_cluster.root), user="postgres", dbname="restored") as c:
         c.execute("CREATE EXTENSION postgis")
     yield postgres_cluster.url("restored").replace("postgres@", "service@")
