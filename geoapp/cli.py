@@ -172,6 +172,8 @@ def _serve(args: argparse.Namespace) -> None:
         proxy_headers=bool(settings.trusted_proxy_networks),
         forwarded_allow_ips=[str(n) for n in settings.trusted_proxy_networks],
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        # uvicorn's 5 s default kills workers that are still importing on a busy machine.
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         # The access log would write every client's IP address; we store none (DSGVO).
         access_log=False,
     )

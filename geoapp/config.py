@@ -188,6 +188,12 @@ class Settings(BaseSettings):
         description="On SIGTERM, requests in flight get this long to finish before the "
         "process ends anyway (new connections are refused at once).",
     )
+    worker_healthcheck_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="With --workers N: how long a worker may take to start (imports "
+        "included) or to answer the supervisor's check before it is restarted.",
+    )
 
     # PostgreSQL/PostGIS backend (issue 12, branch pg): where photo files are kept.
     photo_storage: Literal["auto", "directory", "database"] = Field(
