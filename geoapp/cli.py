@@ -158,7 +158,12 @@ def main(argv: list[str] | None = None) -> None:
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    settings = Settings()
+    from geoapp.services import demo
+
+    # Migrate and seed once, here, so that several workers do not race to do it at start-up.
+    with _store() as (store, settings):
+        if settings.seed_demo:
+            demo.seed_if_empty(store, settings.reference_dir)
     uvicorn.run(
         # An import string, so that each worker process builds its own app from GEOAPP_*.
         "geoapp.app:create_app",

@@ -78,10 +78,16 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(tmp_path: Path):
     assert same_client == [201, 429]  # 203.0.113.0 itself is held to the limit
 
 
-def test_serves_with_several_workers(tmp_path: Path):
-    with ServerProcess(tmp_path, (*SERVE, "--workers", "2")) as server:
+def test_several_workers_start_on_a_new_database_without_racing(tmp_path: Path):
+    # A fresh database and the demo: migrating and seeding happen once, before the workers.
+    env = {"GEOAPP_SEED_DEMO": "true"}
+    with ServerProcess(tmp_path, (*SERVE, "--workers", "2"), env=env) as server:
         answers = [httpx.get(f"{server.url}/readyz").status_code for _ in range(20)]
+        slugs = [c["slug"] for c in httpx.get(f"{server.url}/api/consultations").json()]
     assert set(answers) == {200}
+    assert slugs and len(slugs) == len(set(slugs))
+    log = (tmp_path / "server.log").read_text()
+    assert "Application startup failed" not in log and "died" not in log
 
 
 def _new_participant(url: str, forwarded_for: str) -> int:
