@@ -40,6 +40,12 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
+def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """Settings on the test's data directory and database, as a test's own `overrides` say."""
+    return lambda **overrides: Settings(data_dir=tmp_path, database_url=database_url, **overrides)
+
+
+@pytest.fixture
 def app_client(settings: Settings) -> Iterator[TestClient]:
     """The app's client, with a participant token as the page obtains it before sending."""
     with TestClient(create_app(settings)) as client:

@@ -22,6 +22,7 @@ import pytest
 DATABASE = "geoapp_test"
 # Migrations and PostGIS own these; emptying them would lose the schema version and the CRSs.
 KEPT_TABLES = ("alembic_version", "spatial_ref_sys")
+INITDB_OPTIONS = ("-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
 SERVER_OPTIONS = (
     "-c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
     "-c max_connections=200"
@@ -30,22 +31,19 @@ SERVER_OPTIONS = (
 
 def _bindir() -> Path | None:
     """The newest installed PostgreSQL's programs (Debian keeps them off PATH)."""
-    found = sorted(
-        Path(p).parent
-        for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")
-        if Path(p).is_file()
-    )
+    found = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb") if p.is_file()]
     if found:
-        return found[-1]
+        return max(found, key=lambda bindir: float(bindir.parent.name))
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
 
 
 def _has_postgis(bindir: Path) -> bool:
-    sharedir = subprocess.run(
-        [str(bindir / "pg_config"), "--sharedir"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    if not sharedir:
+    try:
+        sharedir = subprocess.run(
+            [str(bindir / "pg_config"), "--sharedir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
         sharedir = str(Path("/usr/share/postgresql") / bindir.parent.name)
     return (Path(sharedir) / "extension" / "postgis.control").is_file()
 
@@ -63,33 +61,26 @@ class PostgresCluster:
             shutil.chown(self.root, "postgres")
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [*self.as_user, str(self.bindir / program), *args],
-            check=True,
             capture_output=True,
+            text=True,
             cwd=self.root,
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"{program} failed ({done.returncode}): {done.stderr.strip()}")
 
     def start(self) -> None:
-        self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        )
+        self._run("initdb", "-D", str(self.data), *INITDB_OPTIONS)
         options = f"{SERVER_OPTIONS} -k {self.root}"
-        log = str(self.root / "server.log")
-        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+        log = self.root / "server.log"
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start")
+        except RuntimeError as failed:
+            raise RuntimeError(f"{failed}\n{log.read_text() if log.exists() else ''}") from None
 
     def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(RuntimeError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -1,6 +1,6 @@
 """PostgreSQL/PostGIS backend: many workers and machines on one database server."""
 
-from sqlalchemy import ColumnElement, column, create_engine, func
+from sqlalchemy import ColumnElement, Connection, column, create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from geoapp.domain import BBox
@@ -10,6 +10,8 @@ from geoapp.store.sql import SqlStore
 # schema.py because SQLite has no such column (its R*Tree plays the part).
 GEOM = column("geom")
 WGS84 = 4326
+# Any fixed number: the workers that migrate one database agree on it.
+MIGRATION_LOCK = 0x6765_6F61_7070
 
 
 class PostgisStore(SqlStore):
@@ -21,6 +23,11 @@ class PostgisStore(SqlStore):
         # pre_ping: a pooled connection the server dropped (restart, failover) is replaced
         # instead of failing the request that draws it.
         super().__init__(create_engine(engine_url, pool_pre_ping=True))
+
+    def _lock_for_migration(self, conn: Connection) -> None:
+        # Held until the migration's transaction ends; the next worker then finds the schema
+        # at head instead of creating the same tables a second time.
+        conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
 
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
         envelope = func.ST_MakeEnvelope(

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
-from geoapp.config import Settings
 from geoapp.domain import ContributionQuery, Status, TargetKind
 from geoapp.security.participants import COOKIE_NAME, hash_token
 from geoapp.store import Store
@@ -334,8 +333,8 @@ def test_a_restored_pin_is_not_hidden_again_by_reports(app_client, app_store) ->
 # bots
 
 
-def test_a_bot_sending_at_once_is_refused_with_the_default_two_seconds(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False)
+def test_a_bot_sending_at_once_is_refused_with_the_default_two_seconds(make_settings) -> None:
+    settings = make_settings(seed_demo=False)
     assert settings.form_min_seconds == 2
     with TestClient(create_app(settings)) as client:
         store: Store = client.app.state.store  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
-from geoapp.config import Settings
 from geoapp.domain import ContributionQuery, Status
 from tests.api.test_contributions import assert_problem
 from tests.api.test_contributions import body as pin_body
@@ -113,8 +112,10 @@ def ring_with(vertices: int) -> list[list[float]]:
     return ring
 
 
-def test_drawn_perimeter_with_too_many_vertices_is_refused_on_create_and_update(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, max_perimeter_vertices=100)
+def test_drawn_perimeter_with_too_many_vertices_is_refused_on_create_and_update(
+    make_settings,
+) -> None:
+    settings = make_settings(seed_demo=False, max_perimeter_vertices=100)
     huge = {"type": "Polygon", "coordinates": [ring_with(101)]}
     with TestClient(create_app(settings)) as client:
         store = client.app.state.store

@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from geoapp.app import create_app
-from geoapp.config import Settings
 from geoapp.security import participants
 from geoapp.services import photos
 from tests.api.test_contributions import assert_problem
@@ -47,11 +46,9 @@ def test_a_24_megapixel_png_screenshot_still_works(app_client) -> None:
     assert response.status_code == 201, response.text
 
 
-def test_jpeg_is_decoded_scaled_down_so_it_fits_where_the_same_png_does_not(tmp_path) -> None:
+def test_jpeg_is_decoded_scaled_down_so_it_fits_where_the_same_png_does_not(make_settings) -> None:
     # 3200 × 3200 px need 41 MB decoded in full, but a JPEG decodes at half size (10 MB).
-    settings = Settings(
-        data_dir=tmp_path, seed_demo=False, max_photo_decoded_bytes=16 * 1024 * 1024
-    )
+    settings = make_settings(seed_demo=False, max_photo_decoded_bytes=16 * 1024 * 1024)
     image = Image.new("RGB", (3200, 3200), "blue")
     with TestClient(create_app(settings)) as client:
         become_participant(client)
@@ -60,10 +57,8 @@ def test_jpeg_is_decoded_scaled_down_so_it_fits_where_the_same_png_does_not(tmp_
         assert assert_problem(refused, 413, "file")["code"] == "photo_too_much_memory"
 
 
-def test_upload_over_the_concurrent_decodes_gets_503_and_stores_nothing(tmp_path) -> None:
-    settings = Settings(
-        data_dir=tmp_path, seed_demo=False, photo_decodes_at_once=1, photo_decode_wait_seconds=0
-    )
+def test_upload_over_the_concurrent_decodes_gets_503_and_stores_nothing(make_settings) -> None:
+    settings = make_settings(seed_demo=False, photo_decodes_at_once=1, photo_decode_wait_seconds=0)
     photo = encoded(Image.new("RGB", (800, 600), "red"), "JPEG")
     with TestClient(create_app(settings)) as client:
         become_participant(client)

@@ -97,8 +97,8 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_returns_csrf_token(
     assert app_client.get("/api/planner/session").json()["username"] == "anna"
 
 
-def test_cookie_is_secure_when_the_setting_says_tls(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, cookie_secure=True)
+def test_cookie_is_secure_when_the_setting_says_tls(make_settings) -> None:
+    settings = make_settings(seed_demo=False, cookie_secure=True)
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         make_planner(client.app.state.store)
         assert "Secure" in sign_in(client).headers["set-cookie"]
@@ -144,8 +144,8 @@ def test_sign_out_ends_the_session(app_client, app_store) -> None:
     assert "abgelaufen" in response.json()["detail"]
 
 
-def test_session_expires(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, planner_session_minutes=0)
+def test_session_expires(make_settings) -> None:
+    settings = make_settings(seed_demo=False, planner_session_minutes=0)
     with TestClient(create_app(settings)) as client:
         make_planner(client.app.state.store)
         assert sign_in(client).status_code == 200

@@ -11,7 +11,6 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from geoapp.app import create_app
-from geoapp.config import Settings
 from geoapp.domain import ConsultationStatus, PlannerRole, Status
 from tests.factories import PERIMETER, make_consultation, make_contribution, sign_in_as
 
@@ -280,8 +279,8 @@ def test_unreadable_or_unknown_files_are_refused(app_client, app_store) -> None:
     assert "2" in many.json()["detail"]
 
 
-def test_an_upload_over_the_limit_is_refused_with_413(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, max_upload_bytes=2 * 1024 * 1024)
+def test_an_upload_over_the_limit_is_refused_with_413(make_settings) -> None:
+    settings = make_settings(seed_demo=False, max_upload_bytes=2 * 1024 * 1024)
     with TestClient(create_app(settings)) as client:
         store = client.app.state.store
         sign_in_as(client, store)

@@ -11,8 +11,7 @@ Schemathesis makes up, so both the 404s and the routes behind them are exercised
 """
 
 import zlib
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
@@ -60,11 +59,11 @@ ONE_DATABASE_PER_OPERATION = settings(suppress_health_check=[HealthCheck.functio
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[FastAPI, TestClient]]:
+def demo(make_settings: Callable[..., Settings]) -> Iterator[tuple[FastAPI, TestClient]]:
     """The app with the demo seeded, and a reply so that reply routes have one to find."""
     # A form may be sent at once: the fuzz run is about answers as documented, the bot rule
     # is tests/api/test_abuse.py's.
-    app = create_app(Settings(data_dir=tmp_path, seed_demo=True, form_min_seconds=0))
+    app = create_app(make_settings(seed_demo=True, form_min_seconds=0))
     with TestClient(app) as client:
         store: Store = app.state.store
         consultation = store.get_consultation("ortsmitte")

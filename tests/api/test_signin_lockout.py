@@ -67,8 +67,10 @@ def test_the_wait_is_capped_however_many_failures(attacker) -> None:
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
 
 
-def test_one_network_spraying_usernames_is_throttled_and_leaves_no_row_per_name(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, signin_network_free_failures=6)
+def test_one_network_spraying_usernames_is_throttled_and_leaves_no_row_per_name(
+    make_settings,
+) -> None:
+    settings = make_settings(seed_demo=False, signin_network_free_failures=6)
     with TestClient(create_app(settings), client=ATTACKER) as sprayer:
         make_planner(sprayer.app.state.store)
         names = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(6)]
@@ -99,8 +101,8 @@ def test_clients_in_one_ipv6_64_are_one_network(attacker) -> None:
     assert sign_in(other).status_code == 200
 
 
-def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path) -> None:
-    settings = Settings(data_dir=tmp_path, seed_demo=False, trusted_proxies="10.0.0.0/8")
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(make_settings) -> None:
+    settings = make_settings(seed_demo=False, trusted_proxies="10.0.0.0/8")
     with TestClient(create_app(settings), client=("10.0.0.2", 80)) as proxy:
         make_planner(proxy.app.state.store)
         attacker_via_proxy = {"X-Forwarded-For": ATTACKER[0]}
@@ -136,10 +138,8 @@ def test_the_database_keeps_no_address(attacker, settings) -> None:
     assert b"jemand" not in everything
 
 
-def test_sign_ins_over_the_concurrent_password_checks_get_503(tmp_path) -> None:
-    settings = Settings(
-        data_dir=tmp_path, seed_demo=False, signin_hashes_at_once=1, signin_hash_wait_seconds=0
-    )
+def test_sign_ins_over_the_concurrent_password_checks_get_503(make_settings) -> None:
+    settings = make_settings(seed_demo=False, signin_hashes_at_once=1, signin_hash_wait_seconds=0)
     with TestClient(create_app(settings)) as client:
         make_planner(client.app.state.store)
         with client.app.state.gates.hashes.slot():

@@ -1,6 +1,7 @@
 """PostGIS specifics: the geometry column follows the pin, and bbox queries use its GiST index."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from geoapp.domain import BBox, ContributionQuery
 from geoapp.store import Store, open_store
 from geoapp.store.schema import contributions
 from tests.factories import make_consultation, make_contribution
+from tests.postgres import PostgresCluster
 
 
 @pytest.fixture
@@ -55,3 +57,21 @@ def test_bbox_query_uses_the_gist_index(postgis: Store) -> None:
         conn.rollback()
     assert "ix_contributions_geom" in plan, plan
     assert len(postgis.list_contributions(query)) == 1
+
+
+def test_workers_starting_at_once_on_an_empty_database_migrate_it_once(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    with postgres_cluster.admin() as conn:
+        conn.execute("CREATE DATABASE blank")
+    try:
+        url = postgres_cluster.url("blank")
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            stores = list(pool.map(lambda _: open_store(url), range(4)))
+        consultation = make_consultation(stores[0])
+        assert all(s.get_consultation(consultation.slug) == consultation for s in stores)
+        for store in stores:
+            store.close()
+    finally:
+        with postgres_cluster.admin() as conn:
+            conn.execute("DROP DATABASE blank WITH (FORCE)")

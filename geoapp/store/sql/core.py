@@ -36,6 +36,7 @@ class SqlBase:
         """Bring the schema to the newest migration (idempotent)."""
         config = alembic_config()
         with self._write() as conn:
+            self._lock_for_migration(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
@@ -48,6 +49,9 @@ class SqlBase:
         except DBAPIError as error:
             raise NotReady("not_ready_database") from error
         return SchemaState(current=current, head=head or "")
+
+    def _lock_for_migration(self, conn: Connection) -> None:
+        """Make workers that start at once migrate one after another (SQLite: its one writer)."""
 
     def close(self) -> None:
         self.engine.dispose()
