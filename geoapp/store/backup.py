@@ -86,22 +86,24 @@ def backup(store: SqlBase, url: str, photos: PhotoStorage, file: Path) -> Manife
     backend = store.engine.dialect.name
     with tempfile.TemporaryDirectory(dir=file.resolve().parent) as folder:
         dump = Path(folder) / DUMP_NAMES[backend]
+        # The photo rows the digests describe are those of the copy, not the live database.
         if backend == "sqlite":
             _sqlite_copy(_sqlite_path(url), dump)
             copied = _open_sqlite(dump)
             try:
                 tables = transfer.digests(copied)
+                files = transfer.photo_digest(copied, photos)
             finally:
                 copied.close()
         else:
-            tables = _pg_dump(store, url, dump)
+            tables, files = _pg_dump(store, url, photos, dump)
         directory = photos if isinstance(photos, FileSystemPhotoStorage) else None
         manifest = Manifest(
             backend=backend,
             schema_revision=store.schema_state().current or "",
             created_at=datetime.now(UTC).isoformat(),
             tables=tables,
-            photo_files=transfer.photo_digest(store, photos),
+            photo_files=files,
         )
         partial = Path(folder) / "backup.tar"
         with tarfile.open(partial, "w") as archive:
@@ -247,13 +249,16 @@ def _pg_program(name: str) -> str:
     return found
 
 
-def _pg_dump(store: SqlBase, url: str, dump: Path) -> dict[str, Digest]:
+def _pg_dump(
+    store: SqlBase, url: str, photos: PhotoStorage, dump: Path
+) -> tuple[dict[str, Digest], Digest]:
     """pg_dump inside the snapshot the digests are read from, so they describe the dump."""
     env = {**os.environ, **libpq_environment(url)}
     with transfer.snapshot(store) as conn:
         snapshot_id = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
         _run([_pg_program("pg_dump"), "-Fc", f"--snapshot={snapshot_id}", "-f", str(dump)], env)
-        return {t.name: transfer.digest_table(conn, t) for t in transfer.tables()}
+        tables = {t.name: transfer.digest_table(conn, t) for t in transfer.tables()}
+        return tables, transfer.photo_digest_in(conn, photos)
 
 
 def _pg_restore(dump: Path, url: str) -> None:

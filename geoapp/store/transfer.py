@@ -113,11 +113,15 @@ def digests(store: SqlBase) -> dict[str, Digest]:
 
 def photo_digest(store: SqlBase, storage: PhotoStorage) -> Digest:
     """Count and hash of the photo files of every photo row, wherever the storage keeps them."""
+    with snapshot(store) as conn:
+        return photo_digest_in(conn, storage)
+
+
+def photo_digest_in(conn: Connection, storage: PhotoStorage) -> Digest:
+    """Like photo_digest, for the photo rows `conn` sees (a snapshot shared with other reads)."""
     hashed = hashlib.sha256()
     files = 0
-    with snapshot(store) as conn:
-        ids = conn.execute(_photo_ids(conn)).scalars().all()
-    for photo_id in ids:
+    for photo_id in conn.execute(_photo_ids(conn)).scalars():
         for variant in VARIANTS:
             data = storage.get(photo_id, variant)
             if data is not None:
