@@ -16,6 +16,7 @@ from geoapp.api import (
     docs,
     engagement,
     exports,
+    health,
     openapi,
     photos,
     planner,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, settings=settings)
     problems.install(app)
     openapi.install(app)
+    app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(engagement.router)
     app.include_router(photos.router)

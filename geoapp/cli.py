@@ -1,6 +1,6 @@
-"""Command line: `geoapp serve`, `seed-demo`, `planner add|passwd|list|unlock|disable|enable`,
-`planner token create|list|revoke`, `report`, `import`, `export`, `columns`, `cleanup`,
-`poster`."""
+"""Command line: `geoapp serve`, `migrate`, `seed-demo`,
+`planner add|passwd|list|unlock|disable|enable`, `planner token create|list|revoke`, `report`,
+`import`, `export`, `columns`, `cleanup`, `poster`, `copy`, `backup`, `restore`."""
 
 import argparse
 import getpass
@@ -24,6 +24,10 @@ from geoapp.store import Store
 if TYPE_CHECKING:
     from tqdm import tqdm
 
+    from geoapp.store.photos import PhotoStorage
+    from geoapp.store.sql.core import SqlBase
+    from geoapp.store.transfer import Difference
+
 PASSWORD_ENV = "GEOAPP_PLANNER_PASSWORD"
 
 
@@ -35,7 +39,13 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (each opens its own database pool)"
+    )
+
+    commands.add_parser(
+        "migrate", help="bring the database schema to the newest migration (serve does it too)"
+    )
 
     commands.add_parser("seed-demo", help="add the Heeren-Werve demo consultations")
 
@@ -122,10 +132,37 @@ def main(argv: list[str] | None = None) -> None:
     poster.add_argument("--language", default="en", help="printed beside German (de: German only)")
     poster.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
 
+    copy = commands.add_parser(
+        "copy",
+        help="copy a whole installation into an empty database (SQLite ↔ PostgreSQL), "
+        "then compare every table",
+    )
+    copy.add_argument("source_url", metavar="SOURCE_URL")
+    copy.add_argument("target_url", metavar="TARGET_URL")
+    for side in ("source", "target"):
+        copy.add_argument(
+            f"--{side}-uploads",
+            type=Path,
+            help=f"photo folder of a SQLite {side} (default: `uploads` beside its file)",
+        )
+
+    backup = commands.add_parser(
+        "backup", help="write the database and its photos to one file, while the service runs"
+    )
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="write a backup into the configured database, then verify every table"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that holds data already"
+    )
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handlers: dict[str, Callable[[argparse.Namespace], None]] = {
         "serve": _serve,
+        "migrate": _migrate,
         "seed-demo": _seed_demo,
         "planner": _planner,
         "report": _report,
@@ -134,7 +171,12 @@ def main(argv: list[str] | None = None) -> None:
         "columns": _columns,
         "cleanup": _cleanup,
         "poster": _poster,
+        "copy": _copy,
+        "backup": _backup,
+        "restore": _restore,
     }
+    from geoapp.store.backup import ToolFailed
+
     try:
         handlers[args.command](args)
     except NotConfigured as error:
@@ -143,21 +185,51 @@ def main(argv: list[str] | None = None) -> None:
     except DomainError as error:
         print(translate(error.key, "de", **error.params), file=sys.stderr)
         sys.exit(1)
+    except ToolFailed as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
 
 
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from geoapp.services import demo
+
+    # Migrate and seed once, here, so that several workers do not race to do it at start-up.
+    with _store() as (store, settings):
+        if settings.seed_demo:
+            demo.seed_if_empty(store, settings.reference_dir)
     uvicorn.run(
+        # An import string, so that each worker process builds its own app from GEOAPP_*.
         "geoapp.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         reload=args.reload,
         workers=args.workers,
+        # X-Forwarded-For/-Proto only from GEOAPP_TRUSTED_PROXIES, the setting the rate limits'
+        # network check uses too; uvicorn would otherwise believe any local process.
+        proxy_headers=bool(settings.trusted_proxy_networks),
+        forwarded_allow_ips=[str(n) for n in settings.trusted_proxy_networks],
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        # uvicorn's 5 s default kills workers that are still importing on a busy machine.
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         # The access log would write every client's IP address; we store none (DSGVO).
         access_log=False,
     )
+
+
+def _migrate(_args: argparse.Namespace) -> None:
+    with _store() as (store, settings):
+        state = store.schema_state()
+    print(f"{_shown(settings.effective_database_url)} is at migration {state.current}")
+
+
+def _shown(url: str) -> str:
+    """A database URL fit for a terminal or a log: without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager
@@ -165,6 +237,7 @@ def _store() -> Iterator[tuple[Store, Settings]]:
     from geoapp.store import open_store
 
     settings = Settings()
+    # Opening the store runs the migrations (alembic upgrade head).
     store = open_store(settings.effective_database_url)
     try:
         yield store, settings
@@ -177,7 +250,7 @@ def _seed_demo(_args: argparse.Namespace) -> None:
 
     with _store() as (store, settings):
         added = demo.seed(store, settings.reference_dir)
-    print(f"{added} demo consultation(s) added to {settings.effective_database_url}")
+    print(f"{added} demo consultation(s) added to {_shown(settings.effective_database_url)}")
 
 
 def _planner(args: argparse.Namespace) -> None:
@@ -399,3 +472,107 @@ def _utc(value: str) -> datetime:
     """An ISO 8601 time from the command line; UTC when it names no zone."""
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _copy(args: argparse.Namespace) -> None:
+    from geoapp.store import transfer
+
+    with _sql_store(args.source_url) as source, _sql_store(args.target_url) as target:
+        source_photos = _photos(args.source_url, args.source_uploads, source)
+        target_photos = _photos(args.target_url, args.target_uploads, target)
+        bars: dict[str, tqdm[None]] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            bar = bars.get(table) or bars.setdefault(table, _progress_bar(total, table))
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+        try:
+            transfer.copy(source, target, source_photos, target_photos, progress)
+        except transfer.TargetNotEmpty as error:
+            print(translate(error.key, "de", **error.params), file=sys.stderr)
+            sys.exit(2)
+        print(f"{_shown(args.source_url)} → {_shown(args.target_url)} kopiert; Vergleich …")
+        differences = transfer.differences(transfer.digests(source), transfer.digests(target))
+        files = transfer.photo_digest(source, source_photos)
+        copied = transfer.photo_digest(target, target_photos)
+        if copied != files:
+            differences.append(transfer.Difference("photo files", files, copied))
+    _report_comparison(f"{len(transfer.tables())} Tabellen, {files.rows} Fotodateien", differences)
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from geoapp.store import backup
+
+    settings = Settings()
+    url = settings.effective_database_url
+    with _sql_store(url) as store:
+        manifest = backup.backup(store, url, _photos(url, None, store), args.file)
+    rows = sum(d.rows for d in manifest.tables.values())
+    tables, files = len(manifest.tables), manifest.photo_files.rows
+    print(f"{_shown(url)} → {args.file}: {tables} Tabellen, {rows} Zeilen, {files} Fotodateien")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    from geoapp.store import backup, transfer
+
+    settings = Settings()
+    url = settings.effective_database_url
+    try:
+        differences = backup.restore(
+            args.file, url, lambda restored: _photos(url, None, restored), force=args.force
+        )
+    except transfer.TargetNotEmpty as error:
+        print(translate(error.key, "de", **error.params), file=sys.stderr)
+        print("Mit --force wird ihr Inhalt ersetzt.", file=sys.stderr)
+        sys.exit(2)
+    manifest = backup.read_manifest(args.file)
+    print(f"{args.file} → {_shown(url)} wiederhergestellt; Vergleich mit der Sicherung …")
+    files = manifest.photo_files.rows
+    _report_comparison(f"{len(manifest.tables)} Tabellen, {files} Fotodateien", differences)
+
+
+def _report_comparison(what: str, differences: "list[Difference]") -> None:
+    """Say whether both sides hold the same; exit 3 when they do not."""
+    if not differences:
+        print(f"gleich: {what} (Zeilen und SHA-256 je Tabelle)")
+        return
+    for d in differences:
+        source = f"{d.source.rows} Zeilen {d.source.sha256[:12]}" if d.source else "fehlt"
+        target = f"{d.target.rows} Zeilen {d.target.sha256[:12]}" if d.target else "fehlt"
+        print(f"VERSCHIEDEN {d.table}: Quelle {source}, Ziel {target}", file=sys.stderr)
+    sys.exit(3)
+
+
+@contextmanager
+def _sql_store(url: str) -> "Iterator[SqlBase]":
+    """The (migrated) store at `url`, as the SQL store the transfer functions work on."""
+    from geoapp.store import open_store
+    from geoapp.store.sql.core import SqlBase
+
+    store = open_store(url)
+    try:
+        assert isinstance(store, SqlBase)
+        yield store
+    finally:
+        store.close()
+
+
+def _photos(url: str, uploads: Path | None, store: Store) -> "PhotoStorage":
+    """Where the installation at `url` keeps its photo files: the folder `uploads` if given;
+    else as configured when `url` is the configured database; else by the `auto` rule (the
+    database with PostgreSQL, with SQLite the `uploads` folder beside the file)."""
+    from sqlalchemy.engine import make_url
+
+    from geoapp.store.photos import FileSystemPhotoStorage, open_photo_storage
+
+    if uploads is not None:
+        return FileSystemPhotoStorage(uploads)
+    settings = Settings()
+    if url == settings.effective_database_url:
+        return open_photo_storage(settings.effective_photo_storage, settings.uploads_dir, store)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return FileSystemPhotoStorage(Path(parsed.database).parent / "uploads")
+    return open_photo_storage("database", settings.uploads_dir, store)

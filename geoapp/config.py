@@ -253,6 +253,20 @@ class Settings(BaseSettings):
             raise ValueError("public_url must be an http(s) address without query or fragment")
         return value.strip().rstrip("/")
 
+    # Operations (issue 12, part "ops"): serving several workers, shutting down, moving data.
+    shutdown_grace_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="On SIGTERM, requests in flight get this long to finish before the "
+        "process ends anyway (new connections are refused at once).",
+    )
+    worker_healthcheck_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="With --workers N: how long a worker may take to start (imports "
+        "included) or to answer the supervisor's check before it is restarted.",
+    )
+
     # PostgreSQL/PostGIS backend (issue 12, branch pg): where photo files are kept.
     photo_storage: Literal["auto", "directory", "database"] = Field(
         default="auto",

@@ -407,3 +407,16 @@ class ApiToken:
     token_hash: str = field(repr=False)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Which migration the database is at, and the newest one this code brings."""
+
+    current: str | None
+    """None: the database has no schema yet."""
+    head: str
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head

@@ -66,3 +66,7 @@ class BadQuery(DomainError):
 
 class NotConfigured(DomainError):
     """The deployment lacks a setting this needs (e.g. GEOAPP_PUBLIC_URL for posters)."""
+
+
+class NotReady(DomainError):
+    """The service cannot take requests yet: database unreachable or schema not migrated."""

@@ -24,6 +24,8 @@ NO_STORE = "no-store"
 NO_STORE_PATHS = re.compile(
     r"/api/planner(/.*)?|/api/me(/.*)?|/api/consultations/[^/]+/contributions\.geojson"
     r"|/ogc/collections/planner_[^/]+(/.*)?"
+    # A cached health answer would tell a load balancer about a state long past.
+    r"|/healthz|/readyz"
 )
 # No page uses the camera, microphone, location or any other powerful feature: a file input
 # needs no permission, and the map never asks where the user is.

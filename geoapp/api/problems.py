@@ -22,6 +22,7 @@ from geoapp.errors import (
     NotConfigured,
     NotFound,
     NotPermitted,
+    NotReady,
     NotSignedIn,
     TooLarge,
     TooManyAttempts,
@@ -47,6 +48,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     TooManyAttempts: 429,
     Busy: 503,
     BadQuery: 400,
+    NotReady: 503,
 }
 
 # What each refusal means to a client, for the OpenAPI document.
@@ -63,7 +65,8 @@ MEANING: dict[int, str] = {
     415: "The file is not an image the server can read.",
     422: "The request breaks a rule; `detail` and `errors` say what to fix.",
     429: "Too many attempts; the next one is possible after `Retry-After` seconds.",
-    503: "The server is busy with this kind of work; try again after `Retry-After` seconds.",
+    503: "The server is busy with this kind of work (try again after `Retry-After` seconds), "
+    "or not ready: its database is unreachable or not migrated.",
 }
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 

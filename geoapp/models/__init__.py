@@ -54,6 +54,7 @@ from geoapp.models.contribution import (
     PhotoUploaded,
     SupportState,
 )
+from geoapp.models.health import Health, Readiness
 from geoapp.models.imports import (
     ImportResult,
     ImportRow,
@@ -139,6 +140,7 @@ __all__ = [
     "FormStart",
     "FormToken",
     "FromDomain",
+    "Health",
     "Honeypot",
     "ImportResult",
     "ImportRow",
@@ -166,6 +168,7 @@ __all__ = [
     "PosterList",
     "PosterOut",
     "Problem",
+    "Readiness",
     "RefusedRow",
     "RejectReason",
     "ReplyCreate",

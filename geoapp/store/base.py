@@ -23,6 +23,7 @@ from geoapp.domain import (
     Reply,
     Report,
     ReportTally,
+    SchemaState,
     SigninFailures,
     Status,
     TargetKind,
@@ -35,6 +36,10 @@ class Store(Protocol):
     """What the services need from a database; every backend passes tests/store."""
 
     def close(self) -> None: ...
+
+    def schema_state(self) -> SchemaState:
+        """The database's migration and the newest; NotReady when the database is unreachable."""
+        ...
 
     def add_consultation(self, consultation: Consultation) -> None: ...
 

@@ -18,6 +18,9 @@ NOTHING_TO_REFUSE = {
     "GET /api/reference/places",
     "GET /api/me/contributions",
     "GET /api/form-start",
+    # Health checks: readiness fails with 503 (not a refusal of the request), liveness never.
+    "GET /healthz",
+    "GET /readyz",
 }
 SAFE = {"get", "head", "options"}
 

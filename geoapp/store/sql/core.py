@@ -7,11 +7,15 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
-from geoapp.domain import AuditEvent, BBox, ContributionQuery, Status, TargetKind
+from geoapp.domain import AuditEvent, BBox, ContributionQuery, SchemaState, Status, TargetKind
+from geoapp.errors import NotReady
 from geoapp.store.schema import audit_events, contributions, replies
 from geoapp.store.sql.mapping import values
 
@@ -30,12 +34,21 @@ class SqlBase:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+        config = alembic_config()
         with self._write() as conn:
             self._lock_for_migration(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def schema_state(self) -> SchemaState:
+        """The database's migration and the newest one; NotReady when it cannot be reached."""
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except DBAPIError as error:
+            raise NotReady("not_ready_database") from error
+        return SchemaState(current=current, head=head or "")
 
     def _lock_for_migration(self, conn: Connection) -> None:
         """Make workers that start at once migrate one after another (SQLite: its one writer)."""
@@ -85,6 +98,13 @@ class SqlBase:
         if query.created_to is not None:
             filters.append(c.created_at < query.created_to)
         return filters
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration for our migrations; the caller hands over the connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 def contributions_select() -> Select[Any]:
