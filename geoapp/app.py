@@ -24,6 +24,7 @@ from geoapp.api import (
     public,
     reference,
 )
+from geoapp.api.compression import PublicGZip
 from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
     app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(PublicGZip)
     problems.install(app)
     openapi.install(app)
     app.include_router(public.router)

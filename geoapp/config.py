@@ -179,6 +179,15 @@ class Settings(BaseSettings):
         "again (a pin hidden meanwhile stays visible in caches at most this long).",
     )
 
+    # The public map of many pins (issue 14, part "map").
+    map_pins_max: int = Field(
+        default=1000,
+        ge=1,
+        le=20_000,
+        description="Most pins a map view is answered with one by one; a view holding more "
+        "is answered with clusters (counts per category and grid cell).",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

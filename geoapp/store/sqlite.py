@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, create_engine, event, text
+from sqlalchemy import ColumnElement, Connection, Integer, cast, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from geoapp.domain import BBox
@@ -55,3 +55,8 @@ class SqliteStore(SqlStore):
         ).bindparams(
             min_lon=bbox.min_lon, min_lat=bbox.min_lat, max_lon=bbox.max_lon, max_lat=bbox.max_lat
         ) & contributions.c.min_lon.is_not(None)
+
+    def _cell(self, offset: ColumnElement[float], size: float) -> ColumnElement[int]:
+        # floor() needs SQLite's optional math functions; for an offset that is never
+        # negative, truncating to an integer is the same.
+        return cast(offset / size, Integer)

@@ -2,11 +2,12 @@
 
 from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
+from geoapp.store.sql.mapview import MapViewQueries
 from geoapp.store.sql.moderation import ModerationQueries
 from geoapp.store.sql.planners import PlannerQueries
 
 
-class SqlStore(EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries):
+class SqlStore(EngagementQueries, ModerationQueries, PlannerQueries, AbuseQueries, MapViewQueries):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 
 

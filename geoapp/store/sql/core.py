@@ -7,10 +7,21 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from geoapp.domain import AuditEvent, BBox, ContributionQuery, Status, TargetKind
-from geoapp.store.schema import audit_events, contributions, replies
+from geoapp.store.schema import audit_events, consultations, contributions, replies
 from geoapp.store.sql.mapping import values
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -66,6 +77,10 @@ class SqlBase:
             & (c.max_lat >= bbox.min_lat)
         )
 
+    def _cell(self, offset: ColumnElement[float], size: float) -> ColumnElement[int]:
+        """The number of the grid cell of `offset` (never negative) in cells of `size`."""
+        return func.floor(offset / size)
+
     def _filters(self, query: ContributionQuery) -> list[ColumnElement[bool]]:
         c = contributions.c
         filters = [c.consultation_id == query.consultation_id]
@@ -113,3 +128,34 @@ def record(conn: Connection, *events: AuditEvent) -> None:
     """Add audit events in the transaction of the change they record, in their order."""
     if events:
         conn.execute(insert(audit_events), [values(e, audit_events) for e in events])
+
+
+def changed(conn: Connection, consultation_id: Any) -> None:
+    """Raise the consultation's change version in the transaction of a change to its public map.
+
+    `consultation_id` is an id or an expression giving one (see `of_contribution`).
+    """
+    conn.execute(
+        update(consultations)
+        .where(consultations.c.id == consultation_id)
+        .values(change_version=consultations.c.change_version + 1)
+    )
+
+
+def of_contribution(contribution_id: str) -> Any:
+    """The id of the consultation a contribution belongs to, as a scalar subquery."""
+    return (
+        select(contributions.c.consultation_id)
+        .where(contributions.c.id == contribution_id)
+        .scalar_subquery()
+    )
+
+
+def of_reply(reply_id: str) -> Any:
+    """The id of the consultation of the contribution a reply answers, as a scalar subquery."""
+    return (
+        select(contributions.c.consultation_id)
+        .join(replies, replies.c.contribution_id == contributions.c.id)
+        .where(replies.c.id == reply_id)
+        .scalar_subquery()
+    )
