@@ -253,6 +253,9 @@ export function showClusters(collection, label) {
       keyboard: true,
     }), name);
     marker.on('click', () => zoomInto(feature));
+    marker.on('keypress', (event) => {
+      if (event.originalEvent.key === 'Enter') zoomInto(feature);
+    });
     clusters.addLayer(marker);
   }
 }
@@ -262,6 +265,8 @@ function zoomInto(feature) {
   const bounds = L.latLngBounds([south, west], [north, east]);
   const fitting = map.getBoundsZoom(bounds, false, L.point(40, 40));
   map.setView(bounds.getCenter(), Math.min(MAX_ZOOM, Math.max(map.getZoom() + 1, fitting)));
+  // The cluster is redrawn as smaller clusters or pins: keyboard users go on from the map.
+  map.getContainer().focus({ preventScroll: true });
 }
 
 /** Whether contribution `id` has a pin on the map. */

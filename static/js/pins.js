@@ -37,7 +37,8 @@ export function pinLabel(properties) {
 export function clusterLabel(properties) {
   const topics = Object.entries(properties.categories)
     .map(([key, count]) => t('cluster_topic', { count, category: category(key).label }))
-    .join(', ');
+    // Topic names may hold commas themselves ("Sicherheit, Beleuchtung & Sauberkeit").
+    .join(t('cluster_topic_separator'));
   return t('cluster_topics_label', { count: properties.count, topics });
 }
 

@@ -50,7 +50,7 @@ test("a cluster's name says how many contributions, and of which topics", async 
   await loadLanguage('de');
   setCategories(CATEGORIES);
   assert.equal(clusterLabel({ count: 42, categories: { verkehr: 30, gruen: 12 } }),
-    '42 Beiträge: 30 Verkehr, 12 Grün');
+    '42 Beiträge: 30 Verkehr; 12 Grün');
   await loadLanguage('en');
   assert.equal(clusterLabel({ count: 3, categories: { gruen: 3 } }), '3 contributions: 3 Grün');
 });
