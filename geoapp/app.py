@@ -28,6 +28,7 @@ from geoapp.api.compression import PublicGZip
 from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
+from geoapp.api.view_cache import ViewCache
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.security import server_keys
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.state.reference = reference_layers.load(settings.reference_dir)
+    app.state.views = ViewCache(settings.map_cache_entries)
     uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
     app.add_middleware(
         BodySizeLimit,

@@ -187,6 +187,13 @@ class Settings(BaseSettings):
         description="Most pins a map view is answered with one by one; a view holding more "
         "is answered with clusters (counts per category and grid cell).",
     )
+    map_cache_entries: int = Field(
+        default=64,
+        ge=0,
+        le=10_000,
+        description="Map views each worker keeps encoded in memory, keyed by the "
+        "consultation's change version in the database (never stale); 0 keeps none.",
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -10,7 +10,11 @@ import re
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from geoapp.api.view_cache import GZIP_LEVEL
+
 PUBLIC_READS = re.compile(r"/api/(consultations|contributions|reference|config)(/.*)?")
+# The map view keeps its answers compressed already (geoapp/api/view_cache.py).
+SELF_COMPRESSED = re.compile(r"/api/consultations/[^/]+/map")
 MINIMUM_BYTES = 500
 
 
@@ -19,7 +23,7 @@ class PublicGZip:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=MINIMUM_BYTES)
+        self.gzip = GZipMiddleware(app, minimum_size=MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _compressible(scope["method"], scope["path"]):
@@ -32,5 +36,5 @@ def _compressible(method: str, path: str) -> bool:
     if method not in ("GET", "HEAD"):
         return False
     if path.startswith("/api/"):
-        return PUBLIC_READS.fullmatch(path) is not None
+        return PUBLIC_READS.fullmatch(path) is not None and not SELF_COMPRESSED.fullmatch(path)
     return True

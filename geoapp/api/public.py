@@ -13,8 +13,10 @@ from geoapp.api.deps import (
     PublicConsultationDep,
     SettingsDep,
     StoreDep,
+    ViewsDep,
 )
 from geoapp.api.sends import SenderDep
+from geoapp.api.view_cache import Encoded
 from geoapp.domain import ListOrder
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ConsultationPublic, ContributionCreate, ContributionPublic
@@ -98,10 +100,12 @@ def map_view(
     consultation: PublicConsultationDep,
     store: StoreDep,
     settings: SettingsDep,
+    views: ViewsDep,
     bbox: BBoxDep,
     zoom: Annotated[int, Query(ge=0, le=24, description="The map's zoom level (Web Mercator).")],
     category: CategoryFilter = None,
     if_none_match: Annotated[str | None, Header()] = None,
+    accept_encoding: Annotated[str | None, Header()] = None,
 ) -> Response:
     """What the map shows of a view: its pins, lean, or clusters when it holds many.
 
@@ -115,11 +119,19 @@ def map_view(
     categories = category or []
     version = store.change_version(consultation.id)
     tag = mapview.etag(version, view, zoom, categories, settings.map_pins_max)
-    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if if_none_match is not None and _matches(if_none_match, tag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    body = mapview.view(store, consultation, view, zoom, categories, settings.map_pins_max)
-    return Response(orjson.dumps(body), media_type=GEOJSON, headers=headers)
+    key = (consultation.id, tag)
+    encoded = views.get(key)
+    if encoded is None:
+        body = mapview.view(store, consultation, view, zoom, categories, settings.map_pins_max)
+        encoded = Encoded.of(orjson.dumps(body))
+        views.put(key, encoded)
+    if accept_encoding is not None and "gzip" in accept_encoding:
+        headers["Content-Encoding"] = "gzip"
+        return Response(encoded.gzipped, media_type=GEOJSON, headers=headers)
+    return Response(encoded.plain, media_type=GEOJSON, headers=headers)
 
 
 def _matches(if_none_match: str, tag: str) -> bool:

@@ -168,6 +168,10 @@ def test_an_unchanged_view_is_answered_304_until_a_pin_changes(
         assert changed.status_code == 200
         assert changed.headers["etag"] != tag
         tag = changed.headers["etag"]
+    # Not a stale copy kept by the worker: the new pin and the support are in the answer.
+    pins = changed.json()["features"]
+    assert len(pins) == 2
+    assert {p["properties"]["support_count"] for p in pins} == {0, 1}
     assert app_client.get(url, headers={"If-None-Match": f'"x", {tag}'}).status_code == 304
 
 
@@ -183,6 +187,17 @@ def test_map_and_list_are_compressed(app_client: TestClient, app_store: Store) -
         assert response.status_code == 200
         assert response.headers["content-encoding"] == "gzip", url
         assert int(response.headers["content-length"]) < len(response.content), url
+
+
+def test_a_client_without_gzip_gets_the_view_plain(app_client: TestClient, app_store) -> None:
+    consultation = make_consultation(app_store)
+    scatter(app_store, consultation, 300)
+    url = f"/api/consultations/test/map?bbox={VIEW}&zoom=16"
+    zipped = app_client.get(url, headers={"Accept-Encoding": "gzip"})
+    plain = app_client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == zipped.headers["vary"] == "Accept-Encoding"
+    assert plain.json() == zipped.json()
 
 
 def test_planner_answers_are_never_compressed(app_client: TestClient, app_store: Store) -> None:
