@@ -63,21 +63,18 @@ def view(
     `count` and the count per category; its `bbox` spans its pins.
     """
     query = ContributionQuery(consultation_id=consultation.id, bbox=bbox, categories=categories)
-    pins = store.map_pins(query, pins_max + 1)
-    if len(pins) <= pins_max:
+    # Counted first: a large view needs nothing else, a small one is counted quickly.
+    clusters = _clusters(store.map_clusters(query, grid(zoom, bbox)))
+    total = sum(c["properties"]["count"] for c in clusters)
+    if total <= pins_max:
+        pins = store.map_pins(query, pins_max)
         return {
             "type": "FeatureCollection",
             "kind": "pins",
             "total": len(pins),
             "features": [_pin(p) for p in pins],
         }
-    clusters = _clusters(store.map_clusters(query, grid(zoom, bbox)))
-    return {
-        "type": "FeatureCollection",
-        "kind": "clusters",
-        "total": sum(c["properties"]["count"] for c in clusters),
-        "features": clusters,
-    }
+    return {"type": "FeatureCollection", "kind": "clusters", "total": total, "features": clusters}
 
 
 def _pin(pin: MapPin) -> dict[str, Any]:

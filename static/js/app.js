@@ -72,13 +72,15 @@ function shownCategories() {
   return { shown, filter: shown.length === all.length ? [] : shown };
 }
 
-/** Map and list for the view the map shows now, drawn together once both have arrived. */
+/** Map and list for the view the map shows now, asked for at once; the list is drawn after
+ * the map, so what the list says is on the map already is. */
 async function refresh() {
   const c = state.consultation;
-  const [answer, page] = await Promise.all([askMap(), askList(0)]);
-  if (state.consultation !== c) return;
-  if (answer !== STALE) drawMap(answer);
-  if (page !== STALE) showPage(page, 0);
+  const asked = [askMap(), askList(0)];
+  const answer = await asked[0];
+  if (state.consultation === c && answer !== STALE) drawMap(answer);
+  const page = await asked[1];
+  if (state.consultation === c && page !== STALE) showPage(page, 0);
 }
 
 /** What the map shows of its view: lean pins, or clusters when the view holds many. */
@@ -297,6 +299,8 @@ async function languageChanged() {
 }
 
 async function start() {
+  // Asked for at once: outline and places do not wait for the settings and the language.
+  const reference = Promise.all([getJSON('/api/reference/district'), getJSON('/api/reference/places')]);
   const config = await getJSON('/api/config');
   await startLanguages($('language-select'), config.languages, languageChanged);
 
@@ -311,10 +315,7 @@ async function start() {
   mapView.onViewChange(refresh);
   $('mine-button').addEventListener('click', toggleMine);
   $('map').addEventListener('contribution:selected', (event) => markSelected(event.detail.id));
-  const [district, places] = await Promise.all([
-    getJSON('/api/reference/district'),
-    getJSON('/api/reference/places'),
-  ]);
+  const [district, places] = await reference;
   mapView.showReference(district, places, (feature) => placeLabel(feature.properties));
 
   setupForm(thank);

@@ -74,27 +74,32 @@ class MapViewQueries(SqlBase):
     def view_page(
         self, query: ContributionQuery, order: ListOrder, unplaced: bool
     ) -> tuple[list[Contribution], int]:
+        # The page is chosen among narrow rows (id and sort keys), and only its own pins are
+        # read whole with their reply counts: sorting 100,000 whole rows took most of the time.
         matching = self._view(query, unplaced).subquery()
         u = matching.c
         keys = [u.created_at.desc(), u.id]
         if order == ListOrder.SUPPORTED:
             keys.insert(0, u.support_count.desc())
-        page = select(matching).order_by(*keys).offset(query.offset)
+        chosen = select(u.id).order_by(*keys).offset(query.offset)
         if query.limit is not None:
-            page = page.limit(query.limit)
+            chosen = chosen.limit(query.limit)
         with self._read() as conn:
             total = int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
-            rows = conn.execute(page).all()
-        return [from_row(Contribution, row, matching) for row in rows], total
+            ids = list(conn.execute(chosen).scalars())
+            rows = conn.execute(contributions_select().where(contributions.c.id.in_(ids))).all()
+        by_id = {row.id: from_row(Contribution, row, contributions) for row in rows}
+        return [by_id[i] for i in ids if i in by_id], total
 
     def _view(self, query: ContributionQuery, unplaced: bool) -> Any:
-        """The pins `query` matches (paging aside), plus those without a place if `unplaced`."""
+        """Id and sort keys of the pins `query` matches (paging aside), plus those without a
+        place if `unplaced`."""
+        c = contributions.c
         whole = dataclasses.replace(query, limit=None, offset=0)
-        placed: Select[Any] = contributions_select().where(*self._filters(whole))
+        narrow = (c.id, c.created_at, c.support_count)
+        placed: Select[Any] = select(*narrow).where(*self._filters(whole))
         if not unplaced or query.bbox is None:
             return placed
         everywhere = dataclasses.replace(whole, bbox=None)
-        without_place = contributions_select().where(
-            *self._filters(everywhere), contributions.c.min_lon.is_(None)
-        )
+        without_place = select(*narrow).where(*self._filters(everywhere), c.min_lon.is_(None))
         return union_all(placed, without_place)
