@@ -11,7 +11,9 @@ uvicorn (one worker each) and measures, runs of the two interleaved, the median 
 - the first load's data (the map view and the list page the page asks for) against the floor's
   answer for the whole perimeter (every pin, no bbox), in seconds;
 - a bbox holding about 500 pins: requests per second, 8 connections, ours (gzip, no ETag sent)
-  against the floor's.
+  against the floor's; ours once as deployed (the same view again comes from the worker's
+  view cache), once from a server that keeps no views (every answer computed), and once
+  revalidated with If-None-Match.
 
 The figures go into the `map` section of bench/README.md. Not a test: it measures.
 """
@@ -110,6 +112,7 @@ class Size:
     ours_rps: list[float]
     floor_rps: list[float]
     revalidated_rps: list[float]
+    uncached_rps: list[float]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -134,8 +137,10 @@ def _measure(n: int, k: int, seconds: float) -> Size:
         floor_db = _floor_database(folder)
         print(f"{n} pins and the floor built in {time.perf_counter() - started:.1f} s", flush=True)
         bbox, inside = _bbox_with(folder / "geoapp.sqlite", TARGET_PINS)
-        with ServerProcess(folder) as ours, _floor(floor_db) as floor:
-            size = Size(n, [], [], [], 0, inside, [], [], [])
+        # A second server on the same file keeps no views: what one computed view costs.
+        uncached = ServerProcess(folder, env={"GEOAPP_MAP_CACHE_ENTRIES": "0"})
+        with ServerProcess(folder) as ours, uncached, _floor(floor_db) as floor:
+            size = Size(n, [], [], [], 0, inside, [], [], [], [])
             whole = ",".join(map(str, perimeter.bounds))
             floor_whole = f"{floor}/items?bbox={whole}&limit={n * 2}"
             size.floor_whole_bytes = len(httpx.get(floor_whole, timeout=120).content)
@@ -155,6 +160,7 @@ def _measure(n: int, k: int, seconds: float) -> Size:
                 rates: list[tuple[list[float], str, str, dict[str, str]]] = [
                     (size.ours_rps, ours.url, ours_bbox, {"Accept-Encoding": "gzip"}),
                     (size.floor_rps, floor, floor_bbox, {}),
+                    (size.uncached_rps, uncached.url, ours_bbox, {"Accept-Encoding": "gzip"}),
                 ]
                 for into, base, path, headers in rates if run % 2 == 0 else reversed(rates):
                     into.append(_rate(base, path, headers, seconds))
@@ -442,6 +448,9 @@ def _table(sizes: list[Size], k: int) -> str:
             f"{load:.3f} s | {floor:.3f} s | {load / floor:.2f} | ≤ 1 × floor |",
             f"| bbox with {s.bbox_pins} pins, req/s (gzip) | {s.n:,} | {ours_rps:.0f} | "
             f"{floor_rps:.0f} | {ours_rps / floor_rps:.2f} | ≥ 1 × floor |",
+            f"| same bbox, the worker's view cache off, req/s (gzip) | {s.n:,} | "
+            f"{median(s.uncached_rps):.0f} | {floor_rps:.0f} | "
+            f"{median(s.uncached_rps) / floor_rps:.2f} | ≥ 1 × floor |",
             f"| same bbox revalidated (If-None-Match → 304), req/s | {s.n:,} | "
             f"{median(s.revalidated_rps):.0f} | {floor_rps:.0f} | "
             f"{median(s.revalidated_rps) / floor_rps:.2f} | – |",
