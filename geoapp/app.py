@@ -27,9 +27,11 @@ from geoapp.api import (
     spot,
 )
 from geoapp.api import ogc as ogc_api
+from geoapp.api.compression import PublicGZip
 from geoapp.api.headers import SecurityHeaders
 from geoapp.api.limits import BodySizeLimit
 from geoapp.api.planner_consultations import UPLOAD_PATHS
+from geoapp.api.view_cache import ViewCache
 from geoapp.config import Settings
 from geoapp.paths import node_package
 from geoapp.security import server_keys
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         themes=WorkGate(settings.themes_at_once, settings.themes_wait_seconds, "themes_busy"),
     )
     app.state.reference = reference_layers.load(settings.reference_dir)
+    app.state.views = ViewCache(settings.map_cache_entries)
     uploads = {path: (settings.max_upload_bytes, "upload_too_large") for path in UPLOAD_PATHS}
     app.add_middleware(
         BodySizeLimit,
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path_limits={photos.UPLOAD_PATH: photos.body_limit(settings), **uploads},
     )
     app.add_middleware(SecurityHeaders, settings=settings)
+    app.add_middleware(PublicGZip)
     problems.install(app)
     openapi.install(app)
     app.include_router(health.router)

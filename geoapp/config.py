@@ -282,6 +282,22 @@ class Settings(BaseSettings):
         backend = make_url(self.effective_database_url).get_backend_name()
         return "database" if backend == "postgresql" else "directory"
 
+    # The public map of many pins (issue 14, part "map").
+    map_pins_max: int = Field(
+        default=1000,
+        ge=1,
+        le=20_000,
+        description="Most pins a map view is answered with one by one; a view holding more "
+        "is answered with clusters (counts per category and grid cell).",
+    )
+    map_cache_entries: int = Field(
+        default=64,
+        ge=0,
+        le=10_000,
+        description="Map views each worker keeps encoded in memory, keyed by the "
+        "consultation's change version in the database (never stale); 0 keeps none.",
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -420,3 +420,48 @@ class SchemaState:
     @property
     def at_head(self) -> bool:
         return self.current == self.head
+
+
+# The public map (issue 14): what a view of many pins is answered with.
+
+
+@dataclass(frozen=True)
+class MapPin:
+    """A pin as the map draws it; the rest comes when it is opened."""
+
+    id: str
+    category: str
+    lon: float
+    lat: float
+    support_count: int
+    excerpt: str
+    """The start of the text, for the marker's accessible name."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Square-ish cells for clustering: `size_lon` by `size_lat` degrees, from (-180, -90)."""
+
+    size_lon: float
+    size_lat: float
+
+
+@dataclass(frozen=True)
+class CellCount:
+    """The pins of one category in one grid cell: how many, their mean point and extent."""
+
+    cell_x: int
+    cell_y: int
+    category: str
+    count: int
+    lon: float
+    lat: float
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+
+class ListOrder(StrEnum):
+    NEWEST = "newest"
+    SUPPORTED = "supported"

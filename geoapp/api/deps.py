@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Query, Request
 
 from geoapp import geo
+from geoapp.api.view_cache import ViewCache
 from geoapp.config import Settings
 from geoapp.domain import BBox, Consultation, PlannerRole
 from geoapp.errors import (
@@ -78,6 +79,14 @@ def get_bbox(
     if not (-180 <= box.min_lon <= box.max_lon <= 180 and -90 <= box.min_lat <= box.max_lat <= 90):
         raise InvalidInput("bbox_invalid", field="bbox")
     return box
+
+
+def get_views(request: Request) -> ViewCache:
+    return request.app.state.views
+
+
+ViewsDep = Annotated[ViewCache, Depends(get_views)]
+"""This worker's encoded map views (keyed by the consultation's change version)."""
 
 
 def get_photo_storage(request: Request) -> PhotoStorage:

@@ -12,6 +12,7 @@ from geoapp.domain import (
     ContributionQuery,
     Geometry,
     IdempotencyKey,
+    ListOrder,
     Moderation,
     PhotoTaken,
     Source,
@@ -123,6 +124,33 @@ def published_features(
         "features": [
             to_feature(to_public(c, consultation)) for c in store.list_contributions(query)
         ],
+    }
+
+
+def published_page(
+    store: Store,
+    consultation: Consultation,
+    bbox: BBox | None,
+    categories: list[str],
+    order: ListOrder,
+    unplaced: bool,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """One page of the published pins as GeoJSON, with their total as `numberMatched`."""
+    query = ContributionQuery(
+        consultation_id=consultation.id,
+        bbox=bbox,
+        categories=categories,
+        limit=limit,
+        offset=offset,
+    )
+    page, total = store.view_page(query, order, unplaced)
+    return {
+        "type": "FeatureCollection",
+        "numberMatched": total,
+        "numberReturned": len(page),
+        "features": [to_feature(to_public(c, consultation)) for c in page],
     }
 
 

@@ -8,12 +8,16 @@ from geoapp.domain import (
     Answer,
     ApiToken,
     AuditEvent,
+    CellCount,
     Consultation,
     Contribution,
     ContributionPage,
     ContributionQuery,
+    Grid,
     IdempotencyRecord,
     Keyset,
+    ListOrder,
+    MapPin,
     ModerationQuery,
     Nearby,
     Photo,
@@ -347,4 +351,31 @@ class Store(Protocol):
 
     def pins_per_poster(self, consultation_id: str) -> dict[str, int]:
         """Per poster key, how many of the consultation's pins (any status) it brought."""
+        ...
+
+    # the public map of many pins (issue 14)
+
+    def change_version(self, consultation_id: str) -> int:
+        """A number raised by every change to what the public map shows of the consultation.
+
+        Pins added, decided, edited or erased, supports and replies raise it, in the
+        transaction of the change; the map's ETag is derived from it.
+        """
+        ...
+
+    def map_pins(self, query: ContributionQuery, limit: int) -> list[MapPin]:
+        """Up to `limit` placed pins `query` matches, lean (no order promised)."""
+        ...
+
+    def map_clusters(self, query: ContributionQuery, grid: Grid) -> list[CellCount]:
+        """The placed pins `query` matches, counted per grid cell and category."""
+        ...
+
+    def view_page(
+        self, query: ContributionQuery, order: ListOrder, unplaced: bool
+    ) -> tuple[list[Contribution], int]:
+        """One page (query.limit, query.offset) of the pins `query` matches, and their total.
+
+        With `unplaced` and a bbox, pins without a place ("ohne Ort") count as in every view.
+        """
         ...

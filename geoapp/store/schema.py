@@ -67,6 +67,8 @@ consultations = Table(
     Column("open_data", Boolean, nullable=False, server_default=true()),
     Column("paused_at", UTCDateTime, nullable=True),
     Column("pause_message", String(500), nullable=True),
+    # Raised with every change the public map shows (issue 14): keys its ETag.
+    Column("change_version", Integer, nullable=False, server_default="0"),
 )
 
 contributions = Table(

@@ -130,3 +130,18 @@ export function contributionsPath(slug, categories) {
   const query = params.toString();
   return `/api/consultations/${encodeURIComponent(slug)}/contributions${query ? `?${query}` : ''}`;
 }
+
+/** What the map shows of a view ({bbox, zoom}): lean pins or clusters (GeoJSON). */
+export function mapViewPath(slug, view, categories) {
+  const params = new URLSearchParams({ bbox: view.bbox, zoom: String(view.zoom) });
+  for (const key of categories) params.append('category', key);
+  return `/api/consultations/${encodeURIComponent(slug)}/map?${params}`;
+}
+
+/** One page of the list: in `bbox` (all without one) plus the pins without a place. */
+export function listPath(slug, { bbox, categories, sort, limit, offset }) {
+  const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort, unplaced: 'true' });
+  if (bbox) params.set('bbox', bbox);
+  const path = contributionsPath(slug, categories);
+  return `${path}${path.includes('?') ? '&' : '?'}${params}`;
+}

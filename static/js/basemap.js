@@ -54,5 +54,6 @@ export function outline(map, style, padding) {
 /** Zoom to `layer` with `padding` pixels around it. */
 export function fit(map, layer, padding) {
   map.invalidateSize();
-  map.fitBounds(layer.getBounds(), { padding: [padding, padding] });
+  // No glide: the page asks the server for the view once the map shows it.
+  map.fitBounds(layer.getBounds(), { padding: [padding, padding], animate: false });
 }

@@ -147,11 +147,12 @@ function reportToggle(path, label) {
 /**
  * Fill `slot` (inside an open popup) with the pin's photo, support button, replies and report
  * link. `consultation` says whether replies are on; `onCount(n)` hears new support counts.
+ * `known` is the pin's detail when the caller has just fetched it.
  */
-export async function fillDetail(slot, id, consultation, onCount, refresh) {
-  let detail;
+export async function fillDetail(slot, id, consultation, onCount, refresh, known = null) {
+  let detail = known;
   try {
-    detail = await getJSON(`/api/contributions/${encodeURIComponent(id)}`);
+    detail ||= await getJSON(`/api/contributions/${encodeURIComponent(id)}`);
   } catch (error) {
     slot.replaceChildren(el('p', { className: 'form-message' }, refusalText(error)));
     refresh();

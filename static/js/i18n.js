@@ -42,8 +42,13 @@ export function initialLanguage(offered) {
 
 /** Make `code` the language of every text and date, loading its catalog (German is the fallback). */
 export async function loadLanguage(code) {
-  if (!Object.keys(fallback).length) fallback = await load('de');
-  catalog = code === 'de' ? fallback : await load(code);
+  // Both catalogs at once: the first page load waits for one round trip, not two.
+  const [german, chosen] = await Promise.all([
+    Object.keys(fallback).length ? fallback : load('de'),
+    code === 'de' ? null : load(code),
+  ]);
+  fallback = german;
+  catalog = chosen ?? fallback;
   current = code;
 }
 

@@ -3,10 +3,19 @@
 
 import { baseMap, outline, prefersCalm, showReference as showReferenceOn } from './basemap.js';
 import { el } from './dom.js';
+import { bboxParam, debounce } from './viewport.js';
 
 const L = window.L;
+const MAX_ZOOM = 19;
+// A drag or a zoom fires several moves; the server is asked once the map has come to rest.
+const CALM_MS = 250;
 let map;
 let pins;
+let clusters;
+let onView = null;
+let lastView = null;
+let popupOpen = false;
+let movingToPin = false;
 let zoomControl;
 let perimeter;
 let draftMarker = null;
@@ -30,6 +39,8 @@ export function createMap(container, config) {
     iconCreateFunction: clusterIcon,
   });
   map.addLayer(pins);
+  clusters = L.layerGroup().addTo(map);
+  map.on('moveend', debounce(viewMoved, CALM_MS));
   perimeter = outline(map, { color: '#0b57d0', weight: 3, fillColor: '#0b57d0', fillOpacity: 0.06 }, 20);
   map.on('click', (event) => {
     if (placing) placeDraft(event.latlng);
@@ -76,7 +87,36 @@ function clusterIcon(cluster) {
   return icon;
 }
 
+function viewShown() {
+  const b = map.getBounds();
+  return { bbox: bboxParam(b.getWest(), b.getSouth(), b.getEast(), b.getNorth()), zoom: map.getZoom() };
+}
+
+/** The view the map shows: its bbox (rounded outwards, as the server is asked) and zoom. */
+export function currentView() {
+  lastView = viewShown();
+  return lastView;
+}
+
+/**
+ * Call `callback(view)` whenever the visitor has moved the map to another view. Moves the page
+ * makes itself to show a pin, and moves while a pin is open (its popup pans the map into
+ * view), do not count: what the visitor reads stays put; closing the pin catches up.
+ */
+export function onViewChange(callback) {
+  onView = callback;
+}
+
+function viewMoved() {
+  if (!onView || popupOpen || movingToPin) return;
+  const view = viewShown();
+  if (lastView && view.bbox === lastView.bbox && view.zoom === lastView.zoom) return;
+  lastView = view;
+  onView(view);
+}
+
 function onPopupOpen(event) {
+  popupOpen = true;
   const content = event.popup.getElement();
   const close = content.querySelector('.leaflet-popup-close-button');
   if (close) close.setAttribute('aria-label', texts.close);
@@ -97,6 +137,8 @@ function onPopupOpen(event) {
 }
 
 function onPopupClose(event) {
+  popupOpen = false;
+  setTimeout(viewMoved, 0);
   const content = event.popup.getElement();
   const active = document.activeElement;
   // Escape or the close button leave the focus in the removed popup (or on <body>).
@@ -148,24 +190,83 @@ function icon(style, extraClass = '') {
  * Show a FeatureCollection of pins. `describe(feature)` gives {style: {color, letter}, label,
  * popup: Element, onOpen?(popup, refresh)}; label is the marker's accessible name, onOpen runs
  * each time the popup opens (refresh() re-measures it). Features without geometry are skipped.
+ * Pins already on the map stay as they are (an open pin stays open, a focused one focused);
+ * clearPins() starts afresh.
  */
 export function showPins(collection, describe) {
-  pins.clearLayers();
-  markersById.clear();
+  clusters.clearLayers();
+  const wanted = new Set();
+  const added = [];
   for (const feature of collection.features) {
     if (!feature.geometry) continue;
+    const id = String(feature.id);
+    wanted.add(id);
+    if (markersById.has(id)) continue;
     const [lon, lat] = feature.geometry.coordinates;
     const { style, label, popup, onOpen } = describe(feature);
     const marker = named(L.marker([lat, lon], { icon: icon(style), title: label, keyboard: true }), label);
     marker.bindPopup(popup, { maxWidth: 320 });
     marker.on('popupopen', () => {
-      map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id: String(feature.id) } }));
+      map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id } }));
       if (onOpen) onOpen(popup, () => refreshPopup(marker.getPopup(), popup));
     });
-    markersById.set(String(feature.id), marker);
-    pins.addLayer(marker);
+    markersById.set(id, marker);
+    added.push(marker);
   }
+  const gone = [];
+  for (const [id, marker] of markersById) {
+    if (!wanted.has(id)) {
+      gone.push(marker);
+      markersById.delete(id);
+    }
+  }
+  pins.removeLayers(gone);
+  pins.addLayers(added);
+  for (const marker of ownPending) if (!pins.hasLayer(marker)) pins.addLayer(marker);
+}
+
+/** Remove every pin and cluster (another consultation, another language). */
+export function clearPins() {
+  pins.clearLayers();
+  markersById.clear();
+  clusters.clearLayers();
+}
+
+/**
+ * Show the server's clusters (a FeatureCollection of counts per cell) instead of pins.
+ * `label(properties)` is a cluster's accessible name; Enter or a click zooms into it.
+ */
+export function showClusters(collection, label) {
+  pins.clearLayers();
+  markersById.clear();
   for (const marker of ownPending) pins.addLayer(marker);
+  clusters.clearLayers();
+  for (const feature of collection.features) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const { count } = feature.properties;
+    const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
+    const badge = el('div', { 'aria-hidden': 'true' }, el('span', {}, String(count)));
+    const name = label(feature.properties);
+    const marker = named(L.marker([lat, lon], {
+      icon: L.divIcon({ html: badge, className: `marker-cluster marker-cluster-${size}`, iconSize: [44, 44] }),
+      title: name,
+      keyboard: true,
+    }), name);
+    marker.on('click', () => zoomInto(feature));
+    marker.on('keypress', (event) => {
+      if (event.originalEvent.key === 'Enter') zoomInto(feature);
+    });
+    clusters.addLayer(marker);
+  }
+}
+
+function zoomInto(feature) {
+  const [west, south, east, north] = feature.bbox;
+  const bounds = L.latLngBounds([south, west], [north, east]);
+  const fitting = map.getBoundsZoom(bounds, false, L.point(40, 40));
+  map.setView(bounds.getCenter(), Math.min(MAX_ZOOM, Math.max(map.getZoom() + 1, fitting)));
+  // The cluster is redrawn as smaller clusters or pins: keyboard users go on from the map.
+  map.getContainer().focus({ preventScroll: true });
 }
 
 /** Whether contribution `id` has a pin on the map. */
@@ -178,11 +279,13 @@ export function hasPin(id) {
 export function openPin(id, { takeFocus = true } = {}) {
   const marker = markersById.get(String(id));
   if (!marker) return;
+  movingToPin = true;
   pins.zoomToShowLayer(marker, () => {
     // popupopen fires inside openPopup(), so the flag holds for exactly this opening.
     popupTakesFocus = takeFocus;
     marker.openPopup();
     popupTakesFocus = true;
+    movingToPin = false;
   });
 }
 

@@ -25,10 +25,21 @@ function snippet(text, length = 80) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-/** The accessible name of a pin: category, start of the text, supports. */
+/** The accessible name of a pin: category, start of the text, supports. A lean map pin
+ * brings only the start of its text (`excerpt`, one character more than the name shows). */
 export function pinLabel(properties) {
   const cat = category(properties.category);
-  return t('pin_label', { category: cat.label, text: snippet(properties.text), count: properties.support_count });
+  const text = properties.text ?? properties.excerpt;
+  return t('pin_label', { category: cat.label, text: snippet(text), count: properties.support_count });
+}
+
+/** The accessible name of a cluster: how many contributions, and how many of each topic. */
+export function clusterLabel(properties) {
+  const topics = Object.entries(properties.categories)
+    .map(([key, count]) => t('cluster_topic', { count, category: category(key).label }))
+    // Topic names may hold commas themselves ("Sicherheit, Beleuchtung & Sauberkeit").
+    .join(t('cluster_topic_separator'));
+  return t('cluster_topics_label', { count: properties.count, topics });
 }
 
 /** The popup content of a pin, built from text only. */
@@ -47,13 +58,25 @@ export function popupContent(properties, pending = false) {
   );
 }
 
+/** The popup of a lean map pin until its detail has arrived: its topic and the start of its text. */
+export function leanPopup(properties) {
+  const cat = category(properties.category);
+  return el('article', { className: 'pin-popup' },
+    el('p', { className: 'pin-category' },
+      el('span', { className: 'swatch', style: { background: cat.color }, 'aria-hidden': 'true' }, cat.letter),
+      ' ', cat.label),
+    el('p', { className: 'pin-text' }, snippet(properties.excerpt ?? properties.text)),
+    el('p', { className: 'pin-status' }, t('popup_loading')));
+}
+
 /** Style, accessible name and popup for map.showPins. */
 export function describe(feature) {
   const cat = category(feature.properties.category);
   return {
     style: { color: cat.color, letter: cat.letter },
     label: pinLabel(feature.properties),
-    popup: popupContent(feature.properties),
+    // A lean map pin has only the start of its text until it is opened.
+    popup: 'text' in feature.properties ? popupContent(feature.properties) : leanPopup(feature.properties),
   };
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { json, requests, serve } from './server.mjs';
 import {
-  ProblemError, contributionsPath, formSends, getFile, getJSON, patchJSON, postJSON, refusalText, setCsrfToken,
+  ProblemError, contributionsPath, formSends, listPath, mapViewPath, getFile, getJSON, patchJSON, postJSON, refusalText, setCsrfToken,
 } from '../../static/js/api.js';
 import { loadLanguage } from '../../static/js/i18n.js';
 import { problemText } from '../../static/js/planner/feedback.js';
@@ -130,4 +130,13 @@ test('a download keeps the file name the server gives it', async () => {
 test('the pins of chosen categories are asked for by a safe path', () => {
   assert.equal(contributionsPath('markt platz', []), '/api/consultations/markt%20platz/contributions');
   assert.equal(contributionsPath('a', ['verkehr', 'grün']), '/api/consultations/a/contributions?category=verkehr&category=gr%C3%BCn');
+});
+
+test('the map asks for its view, the list for one page of it', () => {
+  assert.equal(mapViewPath('a b', { bbox: '7.7,51.5,7.8,51.6', zoom: 15 }, ['grün']),
+    '/api/consultations/a%20b/map?bbox=7.7%2C51.5%2C7.8%2C51.6&zoom=15&category=gr%C3%BCn');
+  assert.equal(listPath('a', { bbox: null, categories: [], sort: 'newest', limit: 50, offset: 100 }),
+    '/api/consultations/a/contributions?limit=50&offset=100&sort=newest&unplaced=true');
+  assert.equal(listPath('a', { bbox: '1,2,3,4', categories: ['x'], sort: 'supported', limit: 50, offset: 0 }),
+    '/api/consultations/a/contributions?category=x&limit=50&offset=0&sort=supported&unplaced=true&bbox=1%2C2%2C3%2C4');
 });

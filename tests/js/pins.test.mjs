@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './server.mjs';
 import { loadLanguage } from '../../static/js/i18n.js';
-import { category, pinLabel, setCategories } from '../../static/js/pins.js';
+import { category, clusterLabel, pinLabel, setCategories } from '../../static/js/pins.js';
 
 const CATEGORIES = [
   { key: 'verkehr', label: 'Verkehr', color: '#b3261e' },
@@ -37,4 +37,20 @@ test('categories get letters in their order, so colour is never the only sign', 
   assert.equal(category('verkehr').letter, 'A');
   assert.equal(category('gruen').letter, 'B');
   assert.deepEqual(category('unbekannt'), { key: 'unbekannt', label: 'unbekannt', color: '#555', letter: '?' });
+});
+
+test("a lean map pin's name is built from the start of its text", async () => {
+  await loadLanguage('de');
+  setCategories(CATEGORIES);
+  assert.equal(pinLabel({ category: 'gruen', excerpt: 'z'.repeat(81), support_count: 2 }),
+    `Grün: ${'z'.repeat(79)}…, 2 Unterstützungen`);
+});
+
+test("a cluster's name says how many contributions, and of which topics", async () => {
+  await loadLanguage('de');
+  setCategories(CATEGORIES);
+  assert.equal(clusterLabel({ count: 42, categories: { verkehr: 30, gruen: 12 } }),
+    '42 Beiträge: 30 Verkehr; 12 Grün');
+  await loadLanguage('en');
+  assert.equal(clusterLabel({ count: 3, categories: { gruen: 3 } }), '3 contributions: 3 Grün');
 });

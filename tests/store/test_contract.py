@@ -1,5 +1,7 @@
 """The Store contract: every backend must pass these (parametrised in conftest.store)."""
 
+import math
+import random
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +19,12 @@ from geoapp.domain import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
+    Grid,
     IdempotencyKey,
     IdempotencyKeyTaken,
     IdempotencyRecord,
     Keyset,
+    ListOrder,
     Moderation,
     ModerationQuery,
     Photo,
@@ -1184,3 +1188,151 @@ def test_concurrent_first_starts_agree_on_one_server_secret(store_url: str) -> N
     now = datetime.now(UTC)
     secrets = _at_once(store_url, 8, lambda s, i: s.server_secret("server", f"candidate-{i}", now))
     assert len(set(secrets)) == 1
+
+
+# The public map of many pins (issue 14)
+
+
+def _scattered(store: Store, consultation, n: int, seed: int = 7) -> list[Contribution]:
+    """`n` pins at random points of the test perimeter, in both categories and four statuses."""
+    rng = random.Random(seed)
+    pins = [
+        Contribution(
+            id=str(uuid.uuid4()),
+            consultation_id=consultation.id,
+            geometry={
+                "type": "Point",
+                "coordinates": [rng.uniform(7.7078, 7.7178), rng.uniform(51.5748, 51.5808)],
+            },
+            category=rng.choice(["sitzen-aufenthalt", "parken-verkehr"]),
+            text=f"Pin {i}: " + "ä" * rng.randrange(120),
+            status=rng.choice(
+                [Status.PUBLISHED, Status.PUBLISHED, Status.PUBLISHED, Status.PENDING]
+            ),
+            support_count=rng.randrange(30),
+            created_at=datetime(2026, 5, 1, tzinfo=UTC) + timedelta(minutes=i),
+            updated_at=datetime(2026, 5, 1, tzinfo=UTC),
+        )
+        for i in range(n)
+    ]
+    store.add_contributions(pins, [])
+    return pins
+
+
+def test_clusters_match_a_brute_force_count_of_the_same_pins(store: Store) -> None:
+    consultation = make_consultation(store)
+    pins = _scattered(store, consultation, 400)
+    make_contribution(store, make_consultation(store, slug="nebenan"))  # another consultation
+    grid = Grid(0.0013, 0.0008)
+    bbox = BBox(7.709, 51.575, 7.716, 51.580)
+    expected: dict[tuple[int, int, str], int] = {}
+    for pin in pins:
+        lon, lat = pin.geometry["coordinates"]
+        inside = bbox.min_lon <= lon <= bbox.max_lon and bbox.min_lat <= lat <= bbox.max_lat
+        if pin.status == Status.PUBLISHED and inside:
+            key = (
+                math.floor((lon + 180.0) / grid.size_lon),
+                math.floor((lat + 90.0) / grid.size_lat),
+                pin.category,
+            )
+            expected[key] = expected.get(key, 0) + 1
+    cells = store.map_clusters(ContributionQuery(consultation.id, bbox=bbox), grid)
+    assert {(c.cell_x, c.cell_y, c.category): c.count for c in cells} == expected
+    assert sum(expected.values()) > 100
+    for cell in cells:
+        assert bbox.min_lon <= cell.min_lon <= cell.lon <= cell.max_lon <= bbox.max_lon
+        assert bbox.min_lat <= cell.min_lat <= cell.lat <= cell.max_lat <= bbox.max_lat
+    only = store.map_clusters(
+        ContributionQuery(consultation.id, bbox=bbox, categories=["parken-verkehr"]), grid
+    )
+    assert {(c.cell_x, c.cell_y, c.category): c.count for c in only} == {
+        k: v for k, v in expected.items() if k[2] == "parken-verkehr"
+    }
+
+
+def test_map_pins_are_the_published_placed_pins_in_view_lean(store: Store) -> None:
+    consultation = make_consultation(store)
+    pins = _scattered(store, consultation, 200)
+    unplaced = make_contribution(store, consultation)
+    store.update_contribution(replace(unplaced, geometry=None), _edit_event(unplaced.id))
+    bbox = BBox(7.709, 51.575, 7.713, 51.578)
+    got = store.map_pins(ContributionQuery(consultation.id, bbox=bbox), limit=1000)
+    by_id = {p.id: p for p in pins}
+    expected = {
+        p.id
+        for p in pins
+        if p.status == Status.PUBLISHED
+        and bbox.min_lon <= p.geometry["coordinates"][0] <= bbox.max_lon
+        and bbox.min_lat <= p.geometry["coordinates"][1] <= bbox.max_lat
+    }
+    assert {p.id for p in got} == expected
+    for pin in got:
+        made = by_id[pin.id]
+        assert [pin.lon, pin.lat] == made.geometry["coordinates"]
+        assert (pin.category, pin.support_count) == (made.category, made.support_count)
+        assert pin.excerpt == made.text[:81]
+    assert len(store.map_pins(ContributionQuery(consultation.id, bbox=bbox), limit=3)) == 3
+
+
+def _edit_event(target_id: str) -> AuditEvent:
+    return AuditEvent(
+        id=str(uuid.uuid4()),
+        target_kind=TargetKind.CONTRIBUTION,
+        target_id=target_id,
+        actor="test",
+        action="edit",
+        changes={},
+        created_at=datetime.now(UTC),
+    )
+
+
+def test_every_change_to_public_pins_raises_the_change_version(store: Store) -> None:
+    consultation = make_consultation(store)
+    other = make_consultation(store, slug="nebenan")
+    seen = [store.change_version(consultation.id)]
+
+    def raised() -> bool:
+        seen.append(store.change_version(consultation.id))
+        return seen[-1] > seen[-2]
+
+    pin = make_contribution(store, consultation)
+    assert raised()
+    store.set_support(pin.id, "teilnehmer", True, datetime.now(UTC))
+    assert raised()
+    reply = make_reply(store, pin)
+    assert raised()
+    store.set_status(TargetKind.REPLY, reply.id, Status.HIDDEN, None, _edit_event(reply.id))
+    assert raised()
+    store.set_status(TargetKind.CONTRIBUTION, pin.id, Status.HIDDEN, None, _edit_event(pin.id))
+    assert raised()
+    store.update_contribution(replace(pin, text="Neu"), _edit_event(pin.id))
+    assert raised()
+    store.erase_personal_data(pin.id, _edit_event(pin.id))
+    assert raised()
+    store.add_contributions([replace(pin, id=str(uuid.uuid4()))], [])
+    assert raised()
+    make_contribution(store, other)
+    assert not raised()
+
+
+def test_view_page_orders_pages_and_counts_pins_without_a_place(store: Store) -> None:
+    consultation = make_consultation(store)
+    _scattered(store, consultation, 120)
+    unplaced = make_contribution(store, consultation, text="Ohne Ort")
+    store.update_contribution(replace(unplaced, geometry=None), _edit_event(unplaced.id))
+    bbox = BBox(7.709, 51.575, 7.716, 51.580)
+    query = ContributionQuery(consultation.id, bbox=bbox, limit=25)
+    in_view = store.map_pins(ContributionQuery(consultation.id, bbox=bbox), limit=1000)
+    seen: list[Contribution] = []
+    total = None
+    for offset in range(0, 200, 25):
+        page, total = store.view_page(replace(query, offset=offset), ListOrder.SUPPORTED, True)
+        seen.extend(page)
+    assert total == len(in_view) + 1
+    assert len(seen) == total == len({c.id for c in seen})
+    assert unplaced.id in {c.id for c in seen}
+    keys = [(-c.support_count, -c.created_at.timestamp()) for c in seen]
+    assert keys == sorted(keys)
+    newest, placed_total = store.view_page(query, ListOrder.NEWEST, False)
+    assert placed_total == len(in_view)
+    assert [c.created_at for c in newest] == sorted((c.created_at for c in newest), reverse=True)

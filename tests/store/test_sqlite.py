@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
+from geoapp.domain import BBox, ContributionQuery, Grid
 from geoapp.store import open_store
+from tests.factories import make_consultation, make_contribution
 
 
 def test_every_connection_writes_ahead_and_syncs_each_commit(tmp_path: Path) -> None:
@@ -15,5 +17,39 @@ def test_every_connection_writes_ahead_and_syncs_each_commit(tmp_path: Path) -> 
             # 2 is FULL: the WAL is synced at every commit, so a power cut loses no answered write.
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        store.close()
+
+
+def test_the_rtree_drives_every_bbox_query(tmp_path: Path) -> None:
+    """Issue 14: SQLite looked up every pin of the consultation and then asked the R*Tree."""
+    store = open_store(f"sqlite:///{tmp_path / 'plan.sqlite'}")
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    try:
+        consultation = make_consultation(store)
+        make_contribution(store, consultation)
+        query = ContributionQuery(consultation.id, bbox=BBox(7.70, 51.57, 7.72, 51.58))
+        event.listen(store.engine, "before_cursor_execute", keep)  # type: ignore[attr-defined]
+        store.map_pins(query, limit=500)
+        store.map_clusters(query, Grid(0.001, 0.0006))
+        store.list_contributions(query)
+        event.remove(store.engine, "before_cursor_execute", keep)  # type: ignore[attr-defined]
+        assert len(statements) == 3
+        with store.engine.connect() as conn:  # type: ignore[attr-defined]
+            for statement, parameters in statements:
+                plan = [
+                    row[3]
+                    for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                ]
+                # The pins are found by rowid from the R*Tree's answer, never by scanning
+                # the consultation's index.
+                assert plan[0].startswith("SEARCH contributions USING INTEGER PRIMARY KEY"), plan
+                assert any("SCAN contributions_rtree VIRTUAL TABLE INDEX" in p for p in plan), plan
+                assert not any("ix_contributions_consultation_status" in p for p in plan), plan
     finally:
         store.close()

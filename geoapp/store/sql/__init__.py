@@ -3,6 +3,7 @@
 from geoapp.store.sql.abuse import AbuseQueries
 from geoapp.store.sql.engagement import EngagementQueries
 from geoapp.store.sql.features import FeatureQueries
+from geoapp.store.sql.mapview import MapViewQueries
 from geoapp.store.sql.moderation import ModerationQueries
 from geoapp.store.sql.nearby import NearbyQueries
 from geoapp.store.sql.photo_files import PhotoFileQueries
@@ -21,6 +22,7 @@ class SqlStore(
     NearbyQueries,
     PosterQueries,
     PhotoFileQueries,
+    MapViewQueries,
 ):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 

@@ -9,14 +9,25 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from geoapp.domain import AuditEvent, BBox, ContributionQuery, SchemaState, Status, TargetKind
 from geoapp.errors import NotReady
-from geoapp.store.schema import audit_events, contributions, replies
+from geoapp.store.schema import audit_events, consultations, contributions, replies
 from geoapp.store.sql.mapping import values
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -85,10 +96,22 @@ class SqlBase:
             & (c.max_lat >= bbox.min_lat)
         )
 
+    def _cell(self, offset: ColumnElement[float], size: float) -> ColumnElement[int]:
+        """The number of the grid cell of `offset` (never negative) in cells of `size`."""
+        return func.floor(offset / size)
+
+    def _beside_spatial_index(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """`column` in a filter of a bbox query, where the spatial index should drive."""
+        return column
+
     def _filters(self, query: ContributionQuery) -> list[ColumnElement[bool]]:
         c = contributions.c
-        filters = [c.consultation_id == query.consultation_id]
-        filters.append(c.status.in_([str(s) for s in query.statuses]))
+        consultation, status = c.consultation_id, c.status
+        if query.bbox is not None:
+            consultation = self._beside_spatial_index(consultation)
+            status = self._beside_spatial_index(status)
+        filters = [consultation == query.consultation_id]
+        filters.append(status.in_([str(s) for s in query.statuses]))
         if query.categories:
             filters.append(c.category.in_(list(query.categories)))
         if query.bbox is not None:
@@ -156,3 +179,34 @@ def upsert(
     if changes:
         return stmt.on_conflict_do_update(index_elements=keys, set_=changes)
     return stmt.on_conflict_do_nothing(index_elements=keys)
+
+
+def changed(conn: Connection, consultation_id: Any) -> None:
+    """Raise the consultation's change version in the transaction of a change to its public map.
+
+    `consultation_id` is an id or an expression giving one (see `of_contribution`).
+    """
+    conn.execute(
+        update(consultations)
+        .where(consultations.c.id == consultation_id)
+        .values(change_version=consultations.c.change_version + 1)
+    )
+
+
+def of_contribution(contribution_id: str) -> Any:
+    """The id of the consultation a contribution belongs to, as a scalar subquery."""
+    return (
+        select(contributions.c.consultation_id)
+        .where(contributions.c.id == contribution_id)
+        .scalar_subquery()
+    )
+
+
+def of_reply(reply_id: str) -> Any:
+    """The id of the consultation of the contribution a reply answers, as a scalar subquery."""
+    return (
+        select(contributions.c.consultation_id)
+        .join(replies, replies.c.contribution_id == contributions.c.id)
+        .where(replies.c.id == reply_id)
+        .scalar_subquery()
+    )

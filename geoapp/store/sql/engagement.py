@@ -18,7 +18,7 @@ from geoapp.domain import (
     Status,
 )
 from geoapp.store.schema import consultations, contributions, photos, replies, supports
-from geoapp.store.sql.core import contributions_select, upsert
+from geoapp.store.sql.core import changed, contributions_select, of_contribution, upsert
 from geoapp.store.sql.idempotency import IdempotencyQueries, keep_answer
 from geoapp.store.sql.mapping import from_row, values
 
@@ -65,6 +65,7 @@ class EngagementQueries(IdempotencyQueries):
             with self._write() as conn:
                 keep_answer(conn, idempotency)
                 conn.execute(insert(contributions).values(**values(contribution, contributions)))
+                changed(conn, contribution.consultation_id)
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             # Two pins sent at once with the same photo: the unique index lets one through.
@@ -138,6 +139,7 @@ class EngagementQueries(IdempotencyQueries):
             with self._write() as conn:
                 keep_answer(conn, idempotency)
                 conn.execute(insert(replies).values(**values(reply, replies)))
+                changed(conn, of_contribution(reply.contribution_id))
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             raise
@@ -218,12 +220,12 @@ def _change_support(
     # server database both see the same "before", and only one of them changes the row.
     if supported:
         added = {"contribution_id": contribution_id, "participant_hash": participant_hash}
-        changed = conn.execute(upsert(conn, supports, {**added, "created_at": now})).rowcount
+        written = conn.execute(upsert(conn, supports, {**added, "created_at": now})).rowcount
         step = 1
     else:
-        changed = conn.execute(delete(supports).where(row)).rowcount
+        written = conn.execute(delete(supports).where(row)).rowcount
         step = -1
-    if not changed:
+    if not written:
         return
     moved = contributions.c.support_count + step
     conn.execute(
@@ -232,6 +234,7 @@ def _change_support(
         # The count is denormalised (demo pins start with one and no rows): never below zero.
         .values(support_count=case((moved < 0, 0), else_=moved))
     )
+    changed(conn, of_contribution(contribution_id))
 
 
 def _support_count(conn: Connection, contribution_id: str) -> int:

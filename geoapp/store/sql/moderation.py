@@ -29,13 +29,23 @@ from geoapp.store.schema import (
     replies,
     reports,
 )
-from geoapp.store.sql.core import SqlBase, about, contributions_select, record
+from geoapp.store.sql.core import (
+    SqlBase,
+    about,
+    changed,
+    contributions_select,
+    of_contribution,
+    of_reply,
+    record,
+)
 from geoapp.store.sql.mapping import DERIVED, from_row, values
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
     TargetKind.REPLY: replies,
 }
+_OWNER = {TargetKind.CONTRIBUTION: of_contribution, TargetKind.REPLY: of_reply}
+"""Per target kind, the consultation whose public map a status change alters."""
 
 
 class ModerationQueries(SqlBase):
@@ -85,6 +95,7 @@ class ModerationQueries(SqlBase):
         with self._write() as conn:
             if conn.execute(stmt).rowcount == 0:
                 return False
+            changed(conn, _OWNER[kind](target_id))
             if resolve_reports:
                 conn.execute(
                     update(reports).where(*_open_reports(kind, target_id)).values(resolved_at=now)
@@ -101,6 +112,8 @@ class ModerationQueries(SqlBase):
         with self._write() as conn:
             if pins:
                 conn.execute(insert(contributions), [values(c, contributions) for c in pins])
+                for consultation_id in {c.consultation_id for c in pins}:
+                    changed(conn, consultation_id)
             record(conn, *events)
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
@@ -112,6 +125,7 @@ class ModerationQueries(SqlBase):
                 .where(contributions.c.id == contribution.id)
                 .values(**{k: row[k] for k in written}, updated_at=event.created_at)
             )
+            changed(conn, contribution.consultation_id)
             record(conn, event)
 
     def erase_personal_data(self, contribution_id: str, event: AuditEvent) -> str | None:
@@ -141,6 +155,7 @@ class ModerationQueries(SqlBase):
             )
             if photo_id is not None:
                 conn.execute(delete(photos).where(photos.c.id == photo_id))
+            changed(conn, of_contribution(contribution_id))
             _erase_audited_texts(conn, contribution_id)
             record(conn, event)
         return photo_id
@@ -178,6 +193,7 @@ class ModerationQueries(SqlBase):
             conn.execute(
                 update(consultations).where(consultations.c.id == consultation.id).values(**row)
             )
+            changed(conn, consultation.id)
 
     def set_pause(
         self,
