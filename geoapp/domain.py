@@ -274,6 +274,14 @@ class SigninFailures:
 
 
 @dataclass(frozen=True)
+class QueueCursor:
+    """A position in the pin queue: its order is created_at descending, then id ascending."""
+
+    created_at: datetime
+    id: str
+
+
+@dataclass(frozen=True)
 class ModerationQuery:
     """A moderation queue: pins or replies in these statuses, or only those with open reports."""
 
@@ -282,6 +290,26 @@ class ModerationQuery:
     reported_only: bool = False
     limit: int = 200
     offset: int = 0
+    categories: Sequence[str] = ()
+    sources: Sequence[Source] = ()
+    created_from: datetime | None = None
+    """Inclusive lower bound on created_at (UTC)."""
+    created_to: datetime | None = None
+    """Exclusive upper bound on created_at (UTC)."""
+    text: str | None = None
+    """Words the pin's text or public name must contain (each also as a word's beginning)."""
+    after: QueueCursor | None = None
+    """The pin queue continues after this position (the last item of the page before)."""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the pin queue (each pin with its open reports), how many match in all, and
+    where the next page starts (None on the last page)."""
+
+    items: list[tuple[Contribution, ReportTally]]
+    total: int
+    next: QueueCursor | None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from geoapp.domain import (
     Photo,
     Planner,
     PlannerSession,
+    QueuePage,
     Reply,
     Report,
     ReportTally,
@@ -150,8 +151,13 @@ class Store(Protocol):
         """
         ...
 
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
-        """Pins for moderation, newest first, each with its open reports."""
+    def moderation_queue(self, query: ModerationQuery) -> QueuePage:
+        """One page of pins for moderation, newest first, each with its open reports.
+
+        The page holds up to `query.limit` pins after `query.after`; `total` counts every pin
+        that matches the filters; `text` is matched as words or word beginnings, case and
+        umlauts folded (a search for "Banke" finds "Bänke").
+        """
         ...
 
     def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:

@@ -1,4 +1,5 @@
-"""SQLite backend: WAL, foreign keys, R*Tree bbox index, writers queue instead of failing."""
+"""SQLite backend: WAL, foreign keys, R*Tree bbox index, FTS5 search, writers queue instead of
+failing."""
 
 from pathlib import Path
 from typing import Any
@@ -55,3 +56,13 @@ class SqliteStore(SqlStore):
         ).bindparams(
             min_lon=bbox.min_lon, min_lat=bbox.min_lat, max_lon=bbox.max_lon, max_lat=bbox.max_lat
         ) & contributions.c.min_lon.is_not(None)
+
+    def _text_clause(self, words: list[str]) -> ColumnElement[bool]:
+        # FTS5 (tokenizer unicode61 remove_diacritics 2, migration 0012_search): every word
+        # as a prefix, so "Bank" finds "Bänke"; the words are letters and digits only, so
+        # nothing the planner types becomes FTS query syntax.
+        match = " ".join(f'"{word}"*' for word in words)
+        return text(
+            "contributions.rowid IN "
+            "(SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH :fts_match)"
+        ).bindparams(fts_match=match)

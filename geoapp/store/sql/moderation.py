@@ -29,7 +29,7 @@ from geoapp.store.schema import (
     replies,
     reports,
 )
-from geoapp.store.sql.core import SqlBase, about, contributions_select, record
+from geoapp.store.sql.core import SqlBase, about, record
 from geoapp.store.sql.mapping import DERIVED, from_row, values
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
@@ -138,18 +138,6 @@ class ModerationQueries(SqlBase):
             _erase_audited_texts(conn, contribution_id)
             record(conn, event)
         return photo_id
-
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
-        c = contributions.c
-        open_reports, networks = _tally_columns(TargetKind.CONTRIBUTION, c.id)
-        stmt = contributions_select().add_columns(open_reports, networks)
-        if query.consultation_id is not None:
-            stmt = stmt.where(c.consultation_id == query.consultation_id)
-        stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
-        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
-        return self._all(
-            stmt, lambda row: (from_row(Contribution, row, contributions), _tally(row))
-        )
 
     def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:
         r = replies.c
