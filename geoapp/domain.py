@@ -199,6 +199,28 @@ class IdempotencyRecord:
     response: Any
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One send counted on a rate counter: its fixed window and how many sends it allows.
+
+    `refusal` is the message key a send over the allowance is refused with.
+    """
+
+    key: str
+    window_start: datetime
+    expires_at: datetime
+    allowed: int
+    refusal: str
+
+
+class OverLimit(Exception):
+    """A send went over the allowance of `hit`; its count is kept, nothing else was stored."""
+
+    def __init__(self, hit: Hit) -> None:
+        super().__init__(hit.key)
+        self.hit = hit
+
+
 class IdempotencyKeyTaken(Exception):
     """The participant's Idempotency-Key was stored first by another send; `earlier` is its."""
 

@@ -10,6 +10,7 @@ from geoapp.domain import (
     Consultation,
     Contribution,
     ContributionQuery,
+    Hit,
     IdempotencyRecord,
     ModerationQuery,
     Photo,
@@ -39,9 +40,16 @@ class Store(Protocol):
     def list_consultations(self) -> list[Consultation]: ...
 
     def add_contribution(
-        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+        self,
+        contribution: Contribution,
+        idempotency: IdempotencyRecord | None = None,
+        hits: Sequence[Hit] = (),
     ) -> None:
         """Store a pin and, if given, its send's idempotency record in one transaction.
+
+        The send's rate `hits` are counted first in the same transaction (one commit per pin);
+        at the first over its allowance the counts are kept, the pin is not stored and
+        OverLimit is raised.
 
         Raises IdempotencyKeyTaken (nothing stored) when the participant has an unexpired
         record under the key already, PhotoTaken when the photo belongs to another pin.
@@ -72,8 +80,10 @@ class Store(Protocol):
         """Which of `contribution_ids` this participant supports."""
         ...
 
-    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
-        """Store a reply and, if given, its idempotency record in one transaction (as pins)."""
+    def add_reply(
+        self, reply: Reply, idempotency: IdempotencyRecord | None = None, hits: Sequence[Hit] = ()
+    ) -> None:
+        """Store a reply, its idempotency record and its rate hits in one transaction (as pins)."""
         ...
 
     def get_reply(self, reply_id: str) -> Reply | None: ...

@@ -14,11 +14,13 @@ from geoapp.domain import (
     ConsultationStatus,
     Contribution,
     ContributionQuery,
+    Hit,
     IdempotencyKey,
     IdempotencyKeyTaken,
     IdempotencyRecord,
     Moderation,
     ModerationQuery,
+    OverLimit,
     Photo,
     PhotoTaken,
     Planner,
@@ -1038,3 +1040,20 @@ def test_queue_search_follows_edits_and_erasure(store: Store) -> None:
     assert found("Brunnen") == [pin.id]
     store.erase_personal_data(pin.id, _hide_event(TargetKind.CONTRIBUTION, pin.id))
     assert found("Jörg") == []
+
+
+def test_a_pin_over_its_rate_allowance_is_counted_but_not_stored(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    allowance = Hit("pin:n:x", start, start + hour, 1, "rate_limited")
+    first = replace(make_contribution(store, consultation), id=str(uuid.uuid4()))
+    store.add_contribution(first, None, [allowance])
+    second = replace(first, id=str(uuid.uuid4()))
+    with pytest.raises(OverLimit) as refused:
+        store.add_contribution(second, None, [allowance])
+    assert refused.value.hit == allowance
+    assert store.get_contribution(second.id) is None
+    assert store.get_contribution(first.id) is not None
+    # Both sends were counted: the next one in the window is the third.
+    assert store.count_hit("pin:n:x", start, start + hour) == 3

@@ -7,9 +7,7 @@ from geoapp.store.sql.planners import PlannerQueries
 from geoapp.store.sql.queue import QueueQueries
 
 
-class SqlStore(
-    EngagementQueries, ModerationQueries, QueueQueries, PlannerQueries, AbuseQueries
-):
+class SqlStore(EngagementQueries, ModerationQueries, QueueQueries, PlannerQueries, AbuseQueries):
     """The Store protocol on SQLAlchemy Core; subclasses supply the engine and bbox filter."""
 
 

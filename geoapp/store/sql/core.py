@@ -1,16 +1,31 @@
-"""The connection handling and contribution filters every part of the SQL store builds on."""
+"""The connection handling, contribution filters and counters every part of the SQL store
+builds on."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Connection, Engine, Row, Select, Table, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
-from geoapp.domain import AuditEvent, BBox, ContributionQuery, Status, TargetKind
-from geoapp.store.schema import audit_events, contributions, replies
+from geoapp.domain import AuditEvent, BBox, ContributionQuery, Hit, OverLimit, Status, TargetKind
+from geoapp.store.schema import audit_events, contributions, rate_counters, replies
 from geoapp.store.sql.mapping import values
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -47,13 +62,31 @@ class SqlBase:
         with self.engine.connect().execution_options(**self.read_options) as conn:
             yield conn
 
+    def _write_counted(self, hits: Sequence[Hit], write: Callable[[Connection], None]) -> None:
+        """Count a send's `hits` and, unless one is over its allowance, `write` it: one
+        transaction, one commit. Over an allowance the counts are kept and OverLimit raised."""
+        with self._write() as conn:
+            try:
+                count_hits(conn, hits)
+            except OverLimit as over:
+                refused = over
+            else:
+                write(conn)
+                return
+        raise refused
+
     def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
         with self._read() as conn:
             return [convert(row) for row in conn.execute(stmt)]
 
-    def _first(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+    def _first(
+        self,
+        stmt: Select[Any],
+        convert: Callable[[Row[Any]], T],
+        params: dict[str, Any] | None = None,
+    ) -> T | None:
         with self._read() as conn:
-            row = conn.execute(stmt).first()
+            row = conn.execute(stmt, params).first()
         return convert(row) if row else None
 
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
@@ -113,3 +146,37 @@ def record(conn: Connection, *events: AuditEvent) -> None:
     """Add audit events in the transaction of the change they record, in their order."""
     if events:
         conn.execute(insert(audit_events), [values(e, audit_events) for e in events])
+
+
+# Statements of every send, built once: their values are bound parameters, so SQLAlchemy
+# finds them compiled in its cache instead of building a cache key per request.
+_r = rate_counters.c
+_EXPIRED = delete(rate_counters).where(_r.expires_at <= bindparam("now"))
+_BUMP = (
+    update(rate_counters)
+    .where(_r.key == bindparam("hit_key"), _r.window_start == bindparam("start"))
+    .values(count=_r.count + 1)
+    .returning(_r.count)
+)
+
+
+def count_hits(conn: Connection, hits: Sequence[Hit]) -> None:
+    """Count `hits` in order in the caller's transaction; OverLimit at the first over its
+    allowance (the caller commits the counts and stores nothing else)."""
+    if not hits:
+        return
+    conn.execute(_EXPIRED, {"now": hits[0].window_start})
+    for one in hits:
+        window = {"hit_key": one.key, "start": one.window_start}
+        count = conn.execute(_BUMP, window).scalar()
+        if count is None:
+            try:
+                with conn.begin_nested():
+                    first = {"window_start": one.window_start, "expires_at": one.expires_at}
+                    conn.execute(insert(rate_counters), {"key": one.key, "count": 1, **first})
+                count = 1
+            except IntegrityError:
+                # A concurrent first hit (PostgreSQL) inserted the row: count on top of it.
+                count = conn.execute(_BUMP, window).scalar_one()
+        if count > one.allowed:
+            raise OverLimit(one)

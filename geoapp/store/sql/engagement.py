@@ -4,13 +4,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from geoapp.domain import (
     Consultation,
     Contribution,
     ContributionQuery,
+    Hit,
     IdempotencyRecord,
     Photo,
     PhotoTaken,
@@ -37,6 +38,9 @@ def _reply(row: Any) -> Reply:
     return from_row(Reply, row, replies)
 
 
+_CONSULTATION_BY_SLUG = select(consultations).where(consultations.c.slug == bindparam("slug"))
+
+
 class EngagementQueries(IdempotencyQueries):
     # consultations
 
@@ -45,8 +49,8 @@ class EngagementQueries(IdempotencyQueries):
             conn.execute(insert(consultations).values(**values(consultation, consultations)))
 
     def get_consultation(self, slug: str) -> Consultation | None:
-        stmt = select(consultations).where(consultations.c.slug == slug)
-        return self._first(stmt, _consultation)
+        # Every send and map request asks: one statement, compiled once (bound slug).
+        return self._first(_CONSULTATION_BY_SLUG, _consultation, {"slug": slug})
 
     def get_consultation_by_id(self, consultation_id: str) -> Consultation | None:
         stmt = select(consultations).where(consultations.c.id == consultation_id)
@@ -59,12 +63,17 @@ class EngagementQueries(IdempotencyQueries):
     # contributions
 
     def add_contribution(
-        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+        self,
+        contribution: Contribution,
+        idempotency: IdempotencyRecord | None = None,
+        hits: Sequence[Hit] = (),
     ) -> None:
+        def write(conn: Connection) -> None:
+            keep_answer(conn, idempotency)
+            conn.execute(insert(contributions), values(contribution, contributions))
+
         try:
-            with self._write() as conn:
-                keep_answer(conn, idempotency)
-                conn.execute(insert(contributions).values(**values(contribution, contributions)))
+            self._write_counted(hits, write)
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             # Two pins sent at once with the same photo: the unique index lets one through.
@@ -134,11 +143,15 @@ class EngagementQueries(IdempotencyQueries):
 
     # replies
 
-    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
+    def add_reply(
+        self, reply: Reply, idempotency: IdempotencyRecord | None = None, hits: Sequence[Hit] = ()
+    ) -> None:
+        def write(conn: Connection) -> None:
+            keep_answer(conn, idempotency)
+            conn.execute(insert(replies), values(reply, replies))
+
         try:
-            with self._write() as conn:
-                keep_answer(conn, idempotency)
-                conn.execute(insert(replies).values(**values(reply, replies)))
+            self._write_counted(hits, write)
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             raise
