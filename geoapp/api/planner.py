@@ -146,7 +146,7 @@ NOT_NOW = problems.declare(NotAllowedNow)
 QUEUE_PAGE_MAX = 200
 
 
-def get_queue_filter(
+async def get_queue_filter(
     status: StatusFilter = None,
     reported: ReportedFilter = False,
     category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,

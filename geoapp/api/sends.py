@@ -76,7 +76,7 @@ class Sender:
         )
 
 
-def get_sender(
+async def get_sender(
     participant: ParticipantDep,
     limiter: LimiterDep,
     store: StoreDep,

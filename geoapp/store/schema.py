@@ -101,6 +101,8 @@ contributions = Table(
     Column("planner_response", Text, nullable=True),
     Column("response_status", String(16), nullable=True),
     Index("ix_contributions_consultation_status", "consultation_id", "status", "created_at"),
+    Index("ix_contributions_created_id", "created_at", "id"),
+    Index("ix_contributions_queue_filters", "consultation_id", "status", "category", "source"),
 )
 
 replies = Table(

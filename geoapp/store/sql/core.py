@@ -48,6 +48,11 @@ class SqlBase:
         with self._write() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+        self._analyse()
+
+    def _analyse(self) -> None:
+        """Refresh the query planner's statistics (after start-up and bulk inserts); a backend
+        whose planner needs them to pick the queue's and search's indexes overrides this."""
 
     def close(self) -> None:
         self.engine.dispose()

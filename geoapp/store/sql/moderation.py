@@ -32,6 +32,9 @@ from geoapp.store.schema import (
 from geoapp.store.sql.core import SqlBase, about, record
 from geoapp.store.sql.mapping import DERIVED, from_row, values
 
+BULK = 1000
+"""An insert of this many pins at once (an import) refreshes the planner's statistics."""
+
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
     TargetKind.REPLY: replies,
@@ -96,6 +99,8 @@ class ModerationQueries(SqlBase):
             if pins:
                 conn.execute(insert(contributions), [values(c, contributions) for c in pins])
             record(conn, *events)
+        if len(pins) >= BULK:
+            self._analyse()
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
         row = values(contribution, contributions)

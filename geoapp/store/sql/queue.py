@@ -41,7 +41,7 @@ class QueueQueries(SqlBase):
     def _queue_where(self, query: ModerationQuery) -> list[ColumnElement[bool]]:
         c = contributions.c
         where: list[ColumnElement[bool]] = []
-        if query.consultation_id is not None:
+        if query.consultation_id is not None and not query.reported_only:
             where.append(c.consultation_id == query.consultation_id)
         if query.statuses:
             where.append(c.status.in_([str(s) for s in query.statuses]))
@@ -54,14 +54,19 @@ class QueueQueries(SqlBase):
         if query.created_to is not None:
             where.append(c.created_at < query.created_to)
         if query.reported_only:
-            where.append(
-                c.id.in_(
-                    select(reports.c.target_id).where(
-                        reports.c.target_kind == str(TargetKind.CONTRIBUTION),
-                        reports.c.resolved_at.is_(None),
-                    )
+            # The few reported pins drive the query (by primary key), the consultation is
+            # checked among them: filtering the consultation first would read all its pins.
+            reported = (
+                select(reports.c.target_id)
+                .join(contributions, contributions.c.id == reports.c.target_id)
+                .where(
+                    reports.c.target_kind == str(TargetKind.CONTRIBUTION),
+                    reports.c.resolved_at.is_(None),
                 )
             )
+            if query.consultation_id is not None:
+                reported = reported.where(contributions.c.consultation_id == query.consultation_id)
+            where.append(c.id.in_(reported))
         words = WORD.findall(query.text or "")
         if words:
             where.append(self._text_clause(words))

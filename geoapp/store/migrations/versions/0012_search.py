@@ -5,7 +5,9 @@ contributions table by triggers (external content, the row's rowid as in the R*T
 `unicode61 remove_diacritics 2` tokenizer folds case and diacritics, so "Bänke", "bänke" and
 "Banke" find each other; the spelling without umlaut letters ("Baenke") is a different word.
 PostgreSQL: a GIN index over the German `tsvector` of the same columns.
-Both: an index on (created_at, id), the queue's order, so that a page is a short index walk.
+Both: an index on (created_at, id), the queue's order, so that a page is a short index walk,
+and one on (consultation, status, category, source), so that the total of a filtered queue is
+counted from the index alone.
 
 Revision ID: 0012_search
 Revises: 0008
@@ -47,6 +49,11 @@ POSTGRES_TSVECTOR = (
 
 def upgrade() -> None:
     op.create_index("ix_contributions_created_id", "contributions", ["created_at", "id"])
+    op.create_index(
+        "ix_contributions_queue_filters",
+        "contributions",
+        ["consultation_id", "status", "category", "source"],
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for statement in SQLITE_FTS:
@@ -63,4 +70,5 @@ def downgrade() -> None:
         op.execute("DROP TABLE contributions_fts")
     elif dialect == "postgresql":
         op.drop_index("ix_contributions_text_search", "contributions")
+    op.drop_index("ix_contributions_queue_filters", "contributions")
     op.drop_index("ix_contributions_created_id", "contributions")
