@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from geoapp.domain import (
     Answer,
@@ -64,6 +64,18 @@ class Store(Protocol):
 
     def iter_contributions(self, query: ContributionQuery) -> Iterator[Contribution]:
         """Like list_contributions, streamed in batches so that large exports stay small."""
+        ...
+
+    def contribution_columns(
+        self, query: ContributionQuery, batch: int = 10_000
+    ) -> Iterator[dict[str, list[Any]]]:
+        """The contributions of `query` column by column, in batches of up to `batch` rows:
+        every table column and `reply_count`, for exports that build arrays, not row objects.
+
+        `geometry` is its GeoJSON as text (or as the driver decoded it), `created_at` and
+        `updated_at` as the driver gives them (text on SQLite; UTC either way); a point's
+        coordinates are also in `min_lon`/`min_lat`.
+        """
         ...
 
     def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
