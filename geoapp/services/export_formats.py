@@ -226,8 +226,8 @@ FORMATS: dict[Format, FormatSpec] = {
 
 
 def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
-    """`frame` (WGS84) in EPSG `epsg`, through the app's one transform."""
-    if epsg == geo.WGS84_EPSG:
+    """`frame` (WGS84, or already in `epsg`) in EPSG `epsg`, through the app's one transform."""
+    if frame.crs is not None and frame.crs.to_epsg() == epsg:
         return frame
     geometry = geo.transform(frame.geometry.values.to_numpy(), geo.WGS84, epsg)
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")
