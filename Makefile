@@ -31,5 +31,5 @@ test: test-deps  ## install what the tests need, then lint and run every test
 screenshot: test-deps  ## refresh docs/screenshot.png from the browser test
 	GEOAPP_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser -k screenshot
 
-bench: install
+bench: test-deps  ## every figure of issue 14 into bench/README.md (floors from ../shared/bench)
 	$(BIN)/python -m bench
