@@ -160,7 +160,6 @@ function showPins() {
 
 /** The first page again (or as many pins as were shown, so a decision keeps the place). */
 async function load(keep = 0) {
-  fillChoices();
   const limit = Math.min(Math.max(keep, PAGE), 200);
   const [pins, replies] = await Promise.all([pinPage(null, limit), getJSON(`/api/planner/replies?${queueParams()}`)]);
   Object.assign(pinsShown, { items: pins.items, total: pins.total, next: pins.next });
@@ -219,5 +218,6 @@ export function setup() {
 
 export async function show() {
   brake.render();
+  fillChoices();
   await load();
 }
