@@ -6,6 +6,7 @@ SQLite database (or the given empty database), then times the median of k runs o
 """
 
 import argparse
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"`python -m bench.exports --n {args.n} --k {args.k}`: each export (database read "
         "included) against the floor, a plain `GeoDataFrame.to_file` (GPKG) of the same, "
-        f"already loaded data in the same process; median of {args.k} runs.",
+        f"already loaded data in the same process; median of {args.k} runs. Load average "
+        f"{os.getloadavg()[0]:.1f} at the end (shared 2-core machine).",
         "",
         "| what | median s | × floor | goal |",
         "| --- | ---: | ---: | --- |",

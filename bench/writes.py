@@ -11,6 +11,7 @@ Product and floor runs alternate; the medians and their ratio go to bench/README
 
 import argparse
 import json
+import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -66,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"`python -m bench.writes --writers {args.writers} --pins {args.pins} --k {args.k}`: "
         f"{args.pins} pins per run, product and floor runs alternating, median of {args.k}. "
-        "Every acknowledged pin was found stored after each run (none lost).",
+        "Every acknowledged pin was found stored after each run (none lost). Load average "
+        f"{os.getloadavg()[0]:.1f} at the end (shared 2-core machine).",
         "",
         "| what | pins/s | latency median / p90 ms | × floor | goal |",
         "| --- | ---: | ---: | ---: | --- |",
