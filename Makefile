@@ -32,5 +32,5 @@ screenshot: test-deps  ## refresh docs/screenshot.png and docs/ogc-collection.pn
 	GEOAPP_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser -k screenshot
 	GEOAPP_OGC_SCREENSHOT=docs/ogc-collection.png $(BIN)/python -m pytest tests/browser/test_ogc_pages.py
 
-bench: install
+bench: test-deps  ## every figure of issue 14 into bench/README.md (floors from ../shared/bench)
 	$(BIN)/python -m bench

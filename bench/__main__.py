@@ -1,127 +1,62 @@
-"""Export benchmark: every format against a plain GeoDataFrame.to_file of the same data.
+"""`make bench`: every benchmark of issue 14, each refreshing its section of bench/README.md.
 
-`python -m bench [--n 100000] [--k 3]` builds N pins in a temporary SQLite database, then
-prints the median of k runs of each export (database read included) and its ratio to the floor.
+`python -m bench [--only NAME …] [--n 100000] [--k 3] [--postgres URL]` runs, in this order,
+the resident map (bench/map_view.py), the writes (50 concurrent writers against
+floor_write.py), the exports and the moderation queue on SQLite. With `--postgres URL` (an
+empty PostgreSQL database the benchmarks may fill) the writes, exports and queue run there
+too, with 1,000,000 pins (`--postgres-n`), into their own `-postgres` sections.
 """
 
 import argparse
-import random
-import statistics
-import tempfile
-import time
-import uuid
+import importlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import shapely.geometry
-
-from geoapp.domain import Contribution, Status
-from geoapp.paths import bundled
-from geoapp.services import demo, export_package, exports
-from geoapp.services.consultations import get_for_planner
-from geoapp.services.export_formats import Format
-from geoapp.store import Store, open_store
-
-BATCH = 10_000
-SLUG = "ortsmitte"  # a demo consultation: its real perimeter and categories
-TEXTS = (
-    "Mehr Bänke mit Aufstehhilfe vor der Sparkasse.",
-    "Der Radweg endet hier plötzlich; bitte durchgehend bis zum Bahnhof.",
-    '=HYPERLINK("http://example.org") als Test gegen Formeln',
-    "Schöner Platz, aber abends zu dunkel.",
-)
+BENCHES = ("map", "writes", "exports", "queue", "backends")
+POSTGRES_BENCHES = ("writes", "exports", "queue")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--n", type=int, default=100_000, help="contributions (default 100000)")
-    parser.add_argument("--k", type=int, default=3, help="runs per format; the median counts")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        store = open_store(f"sqlite:///{folder / 'bench.sqlite'}")
-        try:
-            seconds = _fill(store, args.n)
-            print(f"{args.n} contributions written in {seconds:.1f} s\n")
-            _run(store, folder, args.k)
-        finally:
-            store.close()
+    parser.add_argument("--only", nargs="+", choices=BENCHES, help="run only these benchmarks")
+    parser.add_argument("--n", type=int, default=100_000, help="pins on SQLite (default 100000)")
+    parser.add_argument("--k", type=int, default=3, help="runs per figure; medians count")
+    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL database")
+    parser.add_argument(
+        "--postgres-n", type=int, default=1_000_000, help="pins on PostgreSQL (default 1000000)"
+    )
+    args = parser.parse_args(argv)
+    chosen = args.only or BENCHES
+    for name in chosen:
+        run = _bench(name)
+        if run is None:
+            continue
+        print(f"\n== {name} ==", flush=True)
+        run(_arguments(name, args.n, args.k, None))
+    if args.postgres:
+        for name in POSTGRES_BENCHES:
+            if name in chosen and (run := _bench(name)) is not None:
+                print(f"\n== {name} on PostgreSQL ==", flush=True)
+                run(_arguments(name, args.postgres_n, args.k, args.postgres))
 
 
-def _fill(store: Store, n: int) -> float:
-    started = time.perf_counter()
-    demo.seed(store, bundled("heeren-werve"))
-    consultation = get_for_planner(store, SLUG)
-    min_lon, min_lat, max_lon, max_lat = shapely.geometry.shape(consultation.perimeter).bounds
-    rng = random.Random(42)
-    now = datetime.now(UTC)
-    categories = [c.key for c in consultation.categories]
-    for start in range(0, n, BATCH):
-        store.add_contributions(
-            [
-                Contribution(
-                    id=str(uuid.uuid4()),
-                    consultation_id=consultation.id,
-                    geometry={
-                        "type": "Point",
-                        "coordinates": [
-                            round(rng.uniform(min_lon, max_lon), 7),
-                            round(rng.uniform(min_lat, max_lat), 7),
-                        ],
-                    },
-                    category=rng.choice(categories),
-                    text=rng.choice(TEXTS),
-                    author_name=rng.choice((None, "Erika", "Jörg")),
-                    status=Status.PUBLISHED,
-                    support_count=rng.randrange(20),
-                    created_at=now - timedelta(seconds=i),
-                    updated_at=now,
-                )
-                for i in range(start, min(start + BATCH, n))
-            ],
-            [],
-        )
-    return time.perf_counter() - started
+def _bench(name: str) -> Callable[[list[str]], None] | None:
+    """The `main` of bench/<module>.py; None (said so) when that benchmark is not here yet."""
+    module = {"map": "bench.map_view"}.get(name, f"bench.{name}")
+    try:
+        return importlib.import_module(module).main
+    except ModuleNotFoundError as missing:
+        if missing.name != module:
+            raise
+        print(f"\n== {name} == skipped: {module} is not in this checkout")
+        return None
 
 
-def _run(store: Store, folder: Path, k: int) -> None:
-    consultation = get_for_planner(store, SLUG)
-    data = exports.collect(store, consultation, exports.ExportFilter())
-    licence = export_package.Licence("dl-de/by-2-0", "Benchmark")
-    everything = exports.ExportFilter()
-    tasks: list[tuple[str, Callable[[Path], object]]] = [
-        ("read from database only", lambda _out: exports.collect(store, consultation, everything)),
-        *(
-            (
-                f"export {fmt}",
-                lambda out, fmt=fmt: exports.export_file(
-                    store, consultation, fmt, None, everything, out
-                ),
-            )
-            for fmt in Format
-        ),
-        (
-            "competition package",
-            lambda out: export_package.build(store, None, consultation, everything, licence, out),
-        ),
-    ]
-    floor = _median(k, lambda out: data.contributions.to_file(out / "floor.gpkg"), folder)
-    print(f"{'what':<40} {'median s':>9} {'× floor':>8}")
-    print(f"{'floor: GeoDataFrame.to_file (GPKG)':<40} {floor:>9.2f} {1:>8.1f}", flush=True)
-    for name, task in tasks:
-        seconds = _median(k, task, folder)
-        print(f"{name:<40} {seconds:>9.2f} {seconds / floor:>8.1f}", flush=True)
-
-
-def _median(k: int, task: Callable[[Path], object], folder: Path) -> float:
-    times = []
-    for _ in range(k):
-        with tempfile.TemporaryDirectory(dir=folder) as out:
-            started = time.perf_counter()
-            task(Path(out))
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _arguments(name: str, n: int, k: int, database: str | None) -> list[str]:
+    """The command line each benchmark takes: the map and the backends keep their defaults."""
+    if name in ("map", "backends"):
+        return []
+    sized = [] if name == "writes" else ["--n", str(n)]
+    return [*sized, "--k", str(k), *(["--database", database] if database else [])]
 
 
 if __name__ == "__main__":

@@ -96,10 +96,14 @@ def _run(mode: str, writers: int, pins: int) -> Run:
             env={**UNLIMITED, "GEOAPP_BENCH_SYNCHRONOUS": mode},
         )
         with server:
-            return _ingest(server.url, pin, writers, pins)
+            return ingest(
+                server.url, f"/api/consultations/{SLUG}/contributions", pin, writers, pins
+            )
 
 
-def _ingest(url: str, pin: dict, writers: int, pins: int) -> Run:
+def ingest(url: str, path: str, pin: dict, writers: int, pins: int) -> Run:
+    """N concurrent clients send `pins` pins to `path` as the page does; every one must be
+    acknowledged (2xx), else RuntimeError."""
     api = httpx.get(f"{url}/openapi.json").json()
     clients = [httpx.Client(base_url=url, timeout=120) for _ in range(writers)]
     forms = [open_like_the_page(client, api) for client in clients]
@@ -117,7 +121,7 @@ def _ingest(url: str, pin: dict, writers: int, pins: int) -> Run:
                 return
             sent = time.perf_counter()
             response = client.post(
-                f"/api/consultations/{SLUG}/contributions",
+                path,
                 json={**pin, **form, "text": f"Bench-Beitrag {number}"},
                 headers={"Idempotency-Key": str(uuid.uuid4())},
             )

@@ -203,6 +203,28 @@ class IdempotencyRecord:
     response: Any
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One send counted on a rate counter: its fixed window and how many sends it allows.
+
+    `refusal` is the message key a send over the allowance is refused with.
+    """
+
+    key: str
+    window_start: datetime
+    expires_at: datetime
+    allowed: int
+    refusal: str
+
+
+class OverLimit(Exception):
+    """A send went over the allowance of `hit`; its count is kept, nothing else was stored."""
+
+    def __init__(self, hit: Hit) -> None:
+        super().__init__(hit.key)
+        self.hit = hit
+
+
 class IdempotencyKeyTaken(Exception):
     """The participant's Idempotency-Key was stored first by another send; `earlier` is its."""
 
@@ -278,6 +300,14 @@ class SigninFailures:
 
 
 @dataclass(frozen=True)
+class QueueCursor:
+    """A position in the pin queue: its order is created_at descending, then id ascending."""
+
+    created_at: datetime
+    id: str
+
+
+@dataclass(frozen=True)
 class ModerationQuery:
     """A moderation queue: pins or replies in these statuses, or only those with open reports."""
 
@@ -286,6 +316,26 @@ class ModerationQuery:
     reported_only: bool = False
     limit: int = 200
     offset: int = 0
+    categories: Sequence[str] = ()
+    sources: Sequence[Source] = ()
+    created_from: datetime | None = None
+    """Inclusive lower bound on created_at (UTC)."""
+    created_to: datetime | None = None
+    """Exclusive upper bound on created_at (UTC)."""
+    text: str | None = None
+    """Words the pin's text or public name must contain (each also as a word's beginning)."""
+    after: QueueCursor | None = None
+    """The pin queue continues after this position (the last item of the page before)."""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the pin queue (each pin with its open reports), how many match in all, and
+    where the next page starts (None on the last page)."""
+
+    items: list[tuple[Contribution, ReportTally]]
+    total: int
+    next: QueueCursor | None
 
 
 class PosterSize(StrEnum):

@@ -66,8 +66,10 @@ class ServerProcess:
         data_dir: Path,
         python_args: Sequence[str] = UVICORN_FACTORY,
         env: Mapping[str, str] | None = None,
+        ready_path: str = "/api/config",
     ) -> None:
         self.data_dir = data_dir
+        self.ready_path = ready_path
         self.python_args = list(python_args)
         self.env = dict(env or {})
         self.process: subprocess.Popen[bytes] | None = None
@@ -96,7 +98,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited; see {self.data_dir / 'server.log'}")
             try:
-                if httpx.get(f"{self.url}/api/config", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return self.url
             except httpx.TransportError:
                 pass

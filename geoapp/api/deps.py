@@ -30,11 +30,14 @@ from geoapp.store.base import Store
 from geoapp.store.photos import PhotoStorage
 
 
-def get_store(request: Request) -> Store:
+# Dependencies that only read the request or app.state are coroutines: FastAPI runs a plain
+# `def` dependency in its thread pool, and a send resolved ten of them, one thread hop each.
+# Those that wait on the database stay plain functions.
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -50,7 +53,7 @@ ReferenceDep = Annotated[ReferenceLayers, Depends(get_reference)]
 """The reference geodata read at start-up: outline, named places, gazetteer."""
 
 
-def get_language(
+async def get_language(
     request: Request,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> str:
@@ -58,7 +61,7 @@ def get_language(
     return negotiate(accept_language, request.app.state.settings.languages)
 
 
-def get_bbox(
+async def get_bbox(
     bbox: Annotated[
         str | None,
         Query(
@@ -89,22 +92,22 @@ ViewsDep = Annotated[ViewCache, Depends(get_views)]
 """This worker's encoded map views (keyed by the consultation's change version)."""
 
 
-def get_photo_storage(request: Request) -> PhotoStorage:
+async def get_photo_storage(request: Request) -> PhotoStorage:
     return request.app.state.photos
 
 
-def get_gates(request: Request) -> Gates:
+async def get_gates(request: Request) -> Gates:
     return request.app.state.gates
 
 
-def get_keys(request: Request) -> ServerKeys:
+async def get_keys(request: Request) -> ServerKeys:
     return request.app.state.keys
 
 
 KeysDep = Annotated[ServerKeys, Depends(get_keys)]
 
 
-def get_participant(request: Request, keys: KeysDep) -> str:
+async def get_participant(request: Request, keys: KeysDep) -> str:
     """The participant's hash; a missing or forged token is refused (403 problem).
 
     The page obtains its token first with POST /api/participant.
@@ -115,7 +118,7 @@ def get_participant(request: Request, keys: KeysDep) -> str:
     return participants.hash_token(token)
 
 
-def get_optional_participant(request: Request, keys: KeysDep) -> str | None:
+async def get_optional_participant(request: Request, keys: KeysDep) -> str | None:
     """The participant's hash if the browser has a valid token; reading never sets one."""
     token = request.cookies.get(participants.COOKIE_NAME)
     if not participants.is_token(token, keys.participant):
@@ -123,9 +126,9 @@ def get_optional_participant(request: Request, keys: KeysDep) -> str | None:
     return participants.hash_token(token)
 
 
-def get_client_network(request: Request, keys: KeysDep) -> str:
+async def get_client_network(request: Request, keys: KeysDep) -> str:
     """The client's network under today's keyed hash (the address itself is never kept)."""
-    settings = get_settings(request)
+    settings: Settings = request.app.state.settings
     peer = request.client.host if request.client else None
     forwarded = request.headers.get("x-forwarded-for")
     address = networks.client_address(peer, forwarded, settings.trusted_proxy_networks)
@@ -136,12 +139,12 @@ ClientNetworkDep = Annotated[str, Depends(get_client_network)]
 """The client network's keyed daily hash: IPv4 address or IPv6 /64, never the address."""
 
 
-def get_limiter(store: StoreDep, settings: SettingsDep, network: ClientNetworkDep) -> Limiter:
+async def get_limiter(store: StoreDep, settings: SettingsDep, network: ClientNetworkDep) -> Limiter:
     """The rate limits of this deployment, for the client's network."""
     return Limiter(store, rate_limits.limits_from(settings), network)
 
 
-def get_crs(
+async def get_crs(
     crs: Annotated[
         str | None,
         Query(
@@ -177,7 +180,7 @@ def get_signed_in(request: Request, store: StoreDep, settings: SettingsDep) -> S
 PlannerDep = Annotated[SignedIn, Depends(get_signed_in)]
 
 
-def get_admin(signed_in: PlannerDep) -> SignedIn:
+async def get_admin(signed_in: PlannerDep) -> SignedIn:
     """The signed-in planner if an admin (403 problem for moderators)."""
     if signed_in.planner.role != PlannerRole.ADMIN:
         raise NotPermitted("admin_only")
@@ -203,7 +206,7 @@ PlannerConsultationDep = Annotated[Consultation, Depends(get_planner_consultatio
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def require_planner(
+async def require_planner(
     request: Request,
     signed_in: PlannerDep,
     csrf_token: Annotated[str | None, Header(alias=planner_sessions.CSRF_HEADER)] = None,

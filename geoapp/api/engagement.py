@@ -191,7 +191,7 @@ def reply(
         Action.REPLY,
         f"reply:{contribution_id}",
         body,
-        lambda now, key: replies.create(
+        lambda now, key, hits: replies.create(
             store,
             contribution_id,
             body,
@@ -200,6 +200,7 @@ def reply(
             settings.intake_daily_cap,
             now,
             key,
+            hits,
         ),
     )
 

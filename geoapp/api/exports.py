@@ -35,7 +35,7 @@ public_router = APIRouter(prefix="/api", tags=["residents"])
 SEPARATORS = {"comma": ",", "semicolon": ";"}
 
 
-def get_export_filter(
+async def get_export_filter(
     status: Annotated[
         list[Status] | None, Query(description="Status of the pins; repeatable.")
     ] = None,

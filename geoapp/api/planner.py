@@ -22,7 +22,7 @@ from geoapp.api.deps import (
 )
 from geoapp.api.headers import CSP, standalone_document_policy
 from geoapp.config import Settings
-from geoapp.domain import Status, TargetKind
+from geoapp.domain import ModerationQuery, Source, Status, TargetKind
 from geoapp.errors import (
     Busy,
     InvalidInput,
@@ -36,12 +36,14 @@ from geoapp.models import (
     ContributionEdit,
     ContributionEntry,
     ContributionForPlanner,
+    ContributionQueue,
     PlannerSessionOut,
     ReplyForPlanner,
     SignIn,
     Statistics,
     StatusChange,
     Themes,
+    UtcOrNaiveDatetime,
 )
 from geoapp.security import planner_sessions
 from geoapp.security.rate_limits import Action
@@ -142,15 +144,60 @@ QUEUE = problems.declare(NotFound)
 NOT_NOW = problems.declare(NotAllowedNow)
 
 
-@router.get("/contributions", response_model=list[ContributionForPlanner], responses=QUEUE)
-def contribution_queue(
-    store: StoreDep,
-    consultation: ConsultationFilter = None,
+QUEUE_PAGE_MAX = 200
+
+
+async def get_queue_filter(
     status: StatusFilter = None,
     reported: ReportedFilter = False,
-) -> list[ContributionForPlanner]:
-    """The moderation queue of pins, newest first."""
-    return moderation.queue(store, consultation, status or [], reported)
+    category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
+    source: Annotated[list[Source] | None, Query(description="Source; repeatable.")] = None,
+    created_from: Annotated[
+        UtcOrNaiveDatetime | None,
+        Query(description="Created at or after (ISO 8601; UTC if no zone)."),
+    ] = None,
+    created_to: Annotated[
+        UtcOrNaiveDatetime | None,
+        Query(description="Created before (ISO 8601; UTC if no zone)."),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words in the text or public name; case and umlauts folded, "
+            "each word also as a beginning (Bank finds Bänke).",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=QUEUE_PAGE_MAX, description="Pins per page.")] = 50,
+) -> ModerationQuery:
+    """Which pins the queue shows, and how many per page."""
+    return ModerationQuery(
+        statuses=tuple(dict.fromkeys(status or ())),
+        reported_only=reported,
+        categories=tuple(category or ()),
+        sources=tuple(source or ()),
+        created_from=created_from,
+        created_to=created_to,
+        text=q,
+        limit=limit,
+    )
+
+
+@router.get(
+    "/contributions",
+    response_model=ContributionQueue,
+    responses=problems.declare(NotFound, InvalidInput),
+)
+def contribution_queue(
+    store: StoreDep,
+    query: Annotated[ModerationQuery, Depends(get_queue_filter)],
+    consultation: ConsultationFilter = None,
+    cursor: Annotated[
+        str | None, Query(max_length=300, description="`next` of the page before.")
+    ] = None,
+) -> ContributionQueue:
+    """One page of the moderation queue of pins, newest first, with the total that match."""
+    return moderation.queue(store, consultation, query, cursor)
 
 
 @router.get("/contributions/{contribution_id}", response_model=ContributionForPlanner)

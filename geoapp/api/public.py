@@ -164,7 +164,7 @@ def create_contribution(
         Action.PIN,
         f"pin:{consultation.slug}",
         body,
-        lambda now, key: contributions.create(
+        lambda now, key, hits: contributions.create(
             store,
             consultation,
             body,
@@ -173,5 +173,6 @@ def create_contribution(
             settings.intake_daily_cap,
             now,
             key,
+            hits,
         ),
     )

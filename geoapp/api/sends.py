@@ -13,9 +13,10 @@ from geoapp.api import idempotency
 from geoapp.api.deps import KeysDep, LimiterDep, ParticipantDep, SettingsDep, StoreDep
 from geoapp.api.idempotency import IdempotencyKeyHeader
 from geoapp.config import Settings
-from geoapp.domain import IdempotencyKey
+from geoapp.domain import Hit, IdempotencyKey, OverLimit
+from geoapp.errors import DomainError
 from geoapp.models import ContributionCreate, ReplyCreate
-from geoapp.security import form_starts
+from geoapp.security import form_starts, rate_limits
 from geoapp.security.rate_limits import Action, Limiter
 from geoapp.security.server_keys import ServerKeys
 from geoapp.store.base import Store
@@ -37,9 +38,13 @@ class Sender:
         action: Action,
         request: str,
         body: ContributionCreate | ReplyCreate,
-        create: Callable[[datetime, IdempotencyKey | None], BaseModel],
+        create: Callable[[datetime, IdempotencyKey | None, list[Hit]], BaseModel],
     ) -> JSONResponse:
-        """Run `create` once per Idempotency-Key, after the bot check and the rate limit."""
+        """Run `create` once per Idempotency-Key, after the bot check, under the rate limit.
+
+        `create` stores the rate hits with what it stores, in one transaction; a send it
+        refuses is counted on its own, so refused sends count against the limit as before.
+        """
 
         def run(key: IdempotencyKey | None) -> BaseModel:
             now = datetime.now(UTC)
@@ -50,8 +55,14 @@ class Sender:
                 self.settings.form_min_seconds,
                 now,
             )
-            self.limiter.check(action, self.participant, now)
-            return create(now, key)
+            try:
+                return create(now, key, self.limiter.hits(action, self.participant, now))
+            except OverLimit as over:
+                raise rate_limits.refusal(over.hit, now) from None
+            except DomainError:
+                # Over the limit is the answer to give first, as when counting came first.
+                self.limiter.check(action, self.participant, now)
+                raise
 
         return idempotency.run_once(
             self.store,
@@ -65,7 +76,7 @@ class Sender:
         )
 
 
-def get_sender(
+async def get_sender(
     participant: ParticipantDep,
     limiter: LimiterDep,
     store: StoreDep,

@@ -243,3 +243,13 @@ class ContributionForPlanner(FromDomain):
         default=0, description="Distinct networks among the open reports (hashed, per day)."
     )
     updated_at: datetime
+
+
+class ContributionQueue(BaseModel):
+    """One page of the moderation queue of pins, newest first."""
+
+    items: list[ContributionForPlanner]
+    total: int = Field(description="How many pins match the filters, on every page together.")
+    next: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from geoapp.config import Settings
+from geoapp.domain import Hit
 from geoapp.errors import TooManyAttempts
 from geoapp.store.base import Store
 
@@ -48,30 +49,39 @@ class Limiter:
 
     def check(self, action: Action, participant: str | None, now: datetime) -> None:
         """Count this request; TooManyAttempts if it is over one of the action's limits."""
+        for one in self.hits(action, participant, now):
+            if self.store.count_hit(one.key, one.window_start, one.expires_at) > one.allowed:
+                raise refusal(one, now)
+
+    def hits(self, action: Action, participant: str | None, now: datetime) -> list[Hit]:
+        """What one request of `action` counts against, network first (see `check`); a send
+        hands them to the store to count in the transaction that stores it."""
         limit = self.limits[action]
         keys = [
             (f"{action}:n:{self.network}", limit.per_network),
             (f"{action}:p:{participant}", limit.per_participant if participant else None),
         ]
-        for key, allowed in keys:
-            if allowed is not None:
-                hit(self.store, key, allowed, limit.window, now, "rate_limited")
+        return [
+            _hit(key, allowed, limit.window, now, "rate_limited")
+            for key, allowed in keys
+            if allowed is not None
+        ]
 
 
-def hit(
-    store: Store, key: str, allowed: int, window: timedelta, now: datetime, message: str
-) -> None:
-    """Count one hit on `key` in the current window; TooManyAttempts(message) over `allowed`."""
+def intake_hit(consultation_id: str, daily_cap: int, now: datetime) -> Hit:
+    """A pin or reply counted for the consultation's day (UTC), refused over the daily cap."""
+    return _hit(f"intake:{consultation_id}", daily_cap, DAY, now, "intake_cap_reached")
+
+
+def refusal(hit: Hit, now: datetime) -> TooManyAttempts:
+    """The refusal of a request over `hit`'s allowance: wait until its window ends."""
+    wait = max(1, math.ceil((hit.expires_at - now).total_seconds()))
+    return TooManyAttempts(hit.refusal, retry_after=wait, minutes=math.ceil(wait / 60))
+
+
+def _hit(key: str, allowed: int, window: timedelta, now: datetime, message: str) -> Hit:
     start = _EPOCH + (now - _EPOCH) // window * window
-    end = start + window
-    if store.count_hit(key, start, end) > allowed:
-        wait = max(1, math.ceil((end - now).total_seconds()))
-        raise TooManyAttempts(message, retry_after=wait, minutes=math.ceil(wait / 60))
-
-
-def count_intake(store: Store, consultation_id: str, daily_cap: int, now: datetime) -> None:
-    """Count a pin or reply for the consultation's day (UTC); refused over the daily cap."""
-    hit(store, f"intake:{consultation_id}", daily_cap, DAY, now, "intake_cap_reached")
+    return Hit(key, start, start + window, allowed, message)
 
 
 def limits_from(settings: Settings) -> dict[Action, Limit]:

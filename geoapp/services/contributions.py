@@ -1,6 +1,7 @@
 """Creating and listing contributions (pins) under the consultation's rules."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from geoapp.domain import (
     Contribution,
     ContributionQuery,
     Geometry,
+    Hit,
     IdempotencyKey,
     ListOrder,
     Moderation,
@@ -38,11 +40,13 @@ def create(
     daily_cap: int,
     now: datetime | None = None,
     idempotency: IdempotencyKey | None = None,
+    hits: Sequence[Hit] = (),
 ) -> ContributionPublic:
     """Store a resident's pin; published at once under post-moderation, else pending.
 
     At most `daily_cap` pins and replies per consultation and day are taken. With an
     `idempotency` key the answer is stored with the pin (IdempotencyKeyTaken if it was first).
+    The send's rate `hits` and the day's intake are counted as the pin is stored (OverLimit).
     """
     now = now or datetime.now(UTC)
     require_accepting(consultation, now)
@@ -52,7 +56,6 @@ def create(
     if data.photo_id is not None:
         photos.require_attachable(store, data.photo_id, participant_hash, consultation)
     poster_key = _poster_of(store, consultation, data.poster)
-    rate_limits.count_intake(store, consultation.id, daily_cap, now)
     contribution = Contribution(
         id=str(uuid.uuid4()),
         consultation_id=consultation.id,
@@ -74,7 +77,8 @@ def create(
     public = to_public(contribution, consultation)
     answer = None if idempotency is None else idempotency.answered(public.model_dump(mode="json"))
     try:
-        store.add_contribution(contribution, answer)
+        intake = rate_limits.intake_hit(consultation.id, daily_cap, now)
+        store.add_contribution(contribution, answer, [*hits, intake])
     except PhotoTaken:
         raise InvalidInput("photo_taken", field="photo_id") from None
     return public

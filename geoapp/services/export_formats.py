@@ -1,4 +1,5 @@
-"""One writer per export format, all through GDAL (pyogrio); tables come in WGS84.
+"""One writer per export format, all through GDAL (pyogrio's Arrow path where the driver
+takes it); tables come in WGS84.
 
 GDAL's XLSX and CSV drivers hold no geometry, so those get lon/lat (and x/y) columns instead.
 """
@@ -74,19 +75,23 @@ def write_geojson(
     if foreign:
         options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps(foreign, ensure_ascii=False)
     pyogrio.write_dataframe(
-        contributions, path, driver="GeoJSON", layer="contributions", layer_options=options
+        contributions,
+        path,
+        driver="GeoJSON",
+        layer="contributions",
+        layer_options=options,
+        use_arrow=True,
     )
 
 
 def write_gpkg(tables: Tables, epsg: int, path: Path) -> None:
     """Layers contributions, replies (no geometry, linked by contribution_id) and perimeter."""
-    pyogrio.write_dataframe(
-        projected(tables.contributions, epsg), path, driver="GPKG", layer="contributions"
-    )
-    pyogrio.write_dataframe(tables.replies, path, driver="GPKG", layer="replies")
-    pyogrio.write_dataframe(
-        projected(tables.perimeter, epsg), path, driver="GPKG", layer="perimeter"
-    )
+    for layer, frame in (
+        ("contributions", projected(tables.contributions, epsg)),
+        ("replies", tables.replies),
+        ("perimeter", projected(tables.perimeter, epsg)),
+    ):
+        pyogrio.write_dataframe(frame, path, driver="GPKG", layer=layer, use_arrow=True)
 
 
 def write_shapefile_zip(tables: Tables, epsg: int, path: Path) -> None:
@@ -106,6 +111,7 @@ def write_shapefile_zip(tables: Tables, epsg: int, path: Path) -> None:
                 folder / f"{name}{suffix}",
                 driver="ESRI Shapefile",
                 layer_options={"ENCODING": "UTF-8"},
+                use_arrow=True,
             )
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(folder.iterdir()):
@@ -121,6 +127,7 @@ def write_csv(table: pd.DataFrame, path: Path, separator: str = ",") -> None:
         path,
         driver="CSV",
         layer_options={"WRITE_BOM": "YES", "SEPARATOR": SEPARATORS[separator]},
+        use_arrow=True,
     )
 
 
@@ -134,7 +141,7 @@ def write_xlsx(tables: Tables, epsg: int, path: Path) -> None:
         ("perimeter", perimeter),
     )
     for name, table in sheets:
-        pyogrio.write_dataframe(neutralised(table), path, driver="XLSX", layer=name)
+        pyogrio.write_dataframe(neutralised(table), path, driver="XLSX", layer=name, use_arrow=True)
 
 
 def write_kml(contributions: gpd.GeoDataFrame, path: Path) -> None:
@@ -145,6 +152,7 @@ def write_kml(contributions: gpd.GeoDataFrame, path: Path) -> None:
         driver="KML",
         layer="contributions",
         dataset_options={"NameField": "category_label", "DescriptionField": "text"},
+        use_arrow=True,
     )
 
 
@@ -162,6 +170,7 @@ def write_dxf(contributions: gpd.GeoDataFrame, epsg: int, path: Path) -> None:
         geometry=np.concatenate([points.geometry.values, points.geometry.values]),
         crs=points.crs,
     )
+    # DXF stays on the row path: the Arrow one does not pass OGR_STYLE on as the label style.
     pyogrio.write_dataframe(frame, path, driver="DXF")
 
 
@@ -217,8 +226,8 @@ FORMATS: dict[Format, FormatSpec] = {
 
 
 def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
-    """`frame` (WGS84) in EPSG `epsg`, through the app's one transform."""
-    if epsg == geo.WGS84_EPSG:
+    """`frame` (WGS84, or already in `epsg`) in EPSG `epsg`, through the app's one transform."""
+    if frame.crs is not None and frame.crs.to_epsg() == epsg:
         return frame
     geometry = geo.transform(frame.geometry.values.to_numpy(), geo.WGS84, epsg)
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")

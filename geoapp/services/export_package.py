@@ -26,6 +26,7 @@ from geoapp.services.export_columns import (
 from geoapp.services.export_formats import (
     ETRS89_UTM32,
     FORMULA_STARTS,
+    Tables,
     projected,
     spreadsheet_table,
     write_csv,
@@ -77,11 +78,17 @@ def build(
     data = collect(store, consultation, filters, progress)
     theme_query = _theme_query(consultation, filters, theme_limits.max_texts)
     found = themes.of_query(store, consultation, theme_query, theme_limits, themes_gate)
+    # The package's CAD, GeoPackage and map are in EPSG:25832: project the layers once.
+    utm = Tables(
+        projected(data.contributions, ETRS89_UTM32),
+        data.replies,
+        projected(data.perimeter, ETRS89_UTM32),
+    )
     filename = f"{consultation.slug}-wettbewerb.zip"
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         root = Path(scratch) / consultation.slug
         root.mkdir()
-        job = _Job(data, photos, licence, found)
+        job = _Job(data, utm, photos, licence, found)
         for file in FILES:
             if file.write is not None:
                 file.write(job, root / file.name.rstrip("/"))
@@ -104,6 +111,8 @@ class _Job:
     """What the writers of the package's files need."""
 
     data: ExportData
+    utm: Tables
+    """The data's layers in EPSG:25832."""
     photos: PhotoStorage | None
     licence: Licence
     themes: Themes
@@ -123,8 +132,8 @@ class PackageFile:
 def _overview(job: _Job, path: Path) -> None:
     overview_map.draw(
         job.data.consultation,
-        projected(job.data.contributions, ETRS89_UTM32),
-        projected(job.data.perimeter, ETRS89_UTM32),
+        job.utm.contributions,
+        job.utm.perimeter,
         path,
         job.licence.attribution,
     )
@@ -214,7 +223,7 @@ FILES: tuple[PackageFile, ...] = (
         "beteiligung.gpkg",
         "GeoPackage, EPSG:25832: Layer contributions, replies (ohne Geometrie), perimeter",
         "GeoPackage, EPSG:25832: layers contributions, replies (no geometry), perimeter",
-        lambda job, path: write_gpkg(job.data, ETRS89_UTM32, path),
+        lambda job, path: write_gpkg(job.utm, ETRS89_UTM32, path),
     ),
     PackageFile(
         "beitraege.geojson",
@@ -232,7 +241,7 @@ FILES: tuple[PackageFile, ...] = (
         "beitraege.dxf",
         "CAD, EPSG:25832: ein Layer je Thema, Beschriftung mit der Kennung",
         "CAD, EPSG:25832: one layer per category, labelled with the id",
-        lambda job, path: write_dxf(job.data.contributions, ETRS89_UTM32, path),
+        lambda job, path: write_dxf(job.utm.contributions, ETRS89_UTM32, path),
     ),
     PackageFile(
         "beitraege.csv",

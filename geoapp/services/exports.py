@@ -1,6 +1,6 @@
 """Exports for GIS, CAD and spreadsheets: which pins, which columns, which format and CRS."""
 
-import typing
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,20 +98,21 @@ def collect(
     for key in filters.categories:
         require_category(consultation, key)
     query = filters.query(consultation)
-    rows: list[Contribution] = []
-    for contribution in store.iter_contributions(query):
-        rows.append(contribution)
-        if progress is not None and len(rows) % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP)
-    if progress is not None and len(rows) % PROGRESS_STEP:
-        progress(len(rows) % PROGRESS_STEP)
+    columns: dict[str, list[Any]] = {}
+    for batch in store.contribution_columns(query, PROGRESS_STEP):
+        for name, values in batch.items():
+            columns.setdefault(name, []).extend(values)
+        if progress is not None:
+            progress(len(batch["id"]))
+    frame = _contribution_frame(columns, consultation)
+    photo_ids = columns.get("photo_id", [])
     return ExportData(
         consultation=consultation,
         filters=filters,
-        contributions=_contribution_frame(rows, consultation),
+        contributions=frame,
         replies=_reply_frame(store.replies_of_contributions(query, REPLY_STATUSES)),
         perimeter=_perimeter_frame(consultation),
-        photos={c.id: c.photo_id for c in rows if c.photo_id},
+        photos={i: p for i, p in zip(columns.get("id", []), photo_ids, strict=True) if p},
     )
 
 
@@ -155,17 +156,34 @@ def open_data_geojson(
     return ExportFile(path=path, filename=filename, media_type=FORMATS[Format.GEOJSON].media_type)
 
 
-def _contribution_frame(rows: list[Contribution], consultation: Consultation) -> gpd.GeoDataFrame:
-    # Column by column from plain lists: one pass over the rows, geometry built vectorised.
-    columns = _contribution_columns(rows, consultation)
-    for name in ("support_count", "reply_count"):
-        columns[name] = np.array(columns[name], dtype=np.int64)
-    frame = pd.DataFrame(columns)[[c.name for c in CONTRIBUTION_COLUMNS]]
-    for name in (*_optional(list(columns)), "photo", "photo_alt"):
-        frame[name] = frame[name].astype(object)
-    return gpd.GeoDataFrame(
-        frame, geometry=_geometries([c.geometry for c in rows]), crs=f"EPSG:{geo.WGS84_EPSG}"
+def _contribution_frame(
+    columns: dict[str, list[Any]], consultation: Consultation
+) -> gpd.GeoDataFrame:
+    # Column by column, vectorised: no object per pin. A column named like a contribution
+    # field is that field, unchanged (text or nothing).
+    n = len(columns.get("id", []))
+    labels = {c.key: pick(c.label, "de") for c in consultation.categories}
+    category = pd.Series(columns.get("category", []), dtype=object)
+    has_photo = pd.Series(columns.get("photo_id", []), dtype=object).notna().to_numpy()
+    ids = np.array(columns.get("id", []), dtype=object)
+    derived: dict[str, Any] = {
+        "consultation": np.full(n, consultation.slug, dtype=object),
+        "category_label": category.map(labels).fillna(category).to_numpy(dtype=object),
+        "created_at": _iso_utc_column(columns.get("created_at", [])),
+        "support_count": np.array(columns.get("support_count", []), dtype=np.int64),
+        "reply_count": np.array(columns.get("reply_count", []), dtype=np.int64),
+        "photo": np.where(has_photo, ids + ".jpg", None) if n else np.array([], dtype=object),
+        "photo_alt": np.where(has_photo, np.array(columns.get("photo_alt", []), dtype=object), None)
+        if n
+        else np.array([], dtype=object),
+    }
+    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
+    data = {**derived, **{name: np.array(columns.get(name, []), dtype=object) for name in plain}}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))[[c.name for c in CONTRIBUTION_COLUMNS]]
+    geometry = _geometries(
+        columns.get("geometry", []), columns.get("min_lon", []), columns.get("min_lat", [])
     )
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=f"EPSG:{geo.WGS84_EPSG}")
 
 
 def _contribution_columns(
@@ -201,10 +219,12 @@ def open_data_properties(
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def _optional(names: list[str]) -> list[str]:
-    """The contribution fields among `names` that may be None (kept as objects, not text)."""
-    hints = typing.get_type_hints(Contribution)
-    return [name for name in names if name in hints and type(None) in typing.get_args(hints[name])]
+def _iso_utc_column(moments: list[Any]) -> npt.NDArray[np.object_]:
+    """Stored times (text or datetimes, UTC) as iso_utc does it, for a whole column at once."""
+    if not moments:
+        return np.array([], dtype=object)
+    parsed = pd.to_datetime(pd.Series(moments), utc=True, format="ISO8601")
+    return parsed.dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
 
 
 def photo_name(contribution_id: str) -> str:
@@ -212,16 +232,29 @@ def photo_name(contribution_id: str) -> str:
     return f"{contribution_id}.jpg"
 
 
-def _geometries(geometries: list[dict[str, Any] | None]) -> npt.NDArray[np.object_]:
+def _geometries(
+    geometries: list[Any], min_lon: list[float | None], min_lat: list[float | None]
+) -> npt.NDArray[np.object_]:
+    """Shapely geometries: points from their stored coordinates at once, others from GeoJSON."""
     out = np.full(len(geometries), None, dtype=object)
-    points = [i for i, g in enumerate(geometries) if g is not None and g["type"] == "Point"]
+    decoded = [json.loads(g) if isinstance(g, str) and not _is_point(g) else g for g in geometries]
+    points = [i for i, g in enumerate(decoded) if isinstance(g, str) or _point_dict(g)]
     if points:
-        coords = np.array([geometries[i]["coordinates"][:2] for i in points], dtype=np.float64)
-        out[points] = shapely.points(coords)
-    for i, g in enumerate(geometries):
-        if g is not None and g["type"] != "Point":
+        lon = np.array([min_lon[i] for i in points], dtype=np.float64)
+        lat = np.array([min_lat[i] for i in points], dtype=np.float64)
+        out[points] = shapely.points(lon, lat)
+    for i, g in enumerate(decoded):
+        if isinstance(g, dict) and not _point_dict(g):
             out[i] = shapely.geometry.shape(g)
     return out
+
+
+def _is_point(geojson: str) -> bool:
+    return geojson.startswith(('{"type": "Point"', '{"type":"Point"'))
+
+
+def _point_dict(geometry: Any) -> bool:
+    return isinstance(geometry, dict) and geometry.get("type") == "Point"
 
 
 def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:

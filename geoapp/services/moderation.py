@@ -4,6 +4,8 @@ Every change is written together with its audit event (who, when, field: [before
 nothing is deleted except personal data on a data-subject request, and that is audited too.
 """
 
+import base64
+import json
 from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
@@ -13,6 +15,7 @@ from geoapp.domain import (
     Answer,
     Contribution,
     ModerationQuery,
+    QueueCursor,
     Reply,
     ReportTally,
     Status,
@@ -23,6 +26,7 @@ from geoapp.models import (
     AuditEventOut,
     ContributionEdit,
     ContributionForPlanner,
+    ContributionQueue,
     ReplyForPlanner,
     StatusChange,
 )
@@ -44,14 +48,44 @@ NEEDS_REASON = (Status.REJECTED, Status.HIDDEN)
 
 
 def queue(
-    store: Store, slug: str | None, statuses: list[Status], reported_only: bool
-) -> list[ContributionForPlanner]:
-    """Pins to look at, newest first; by default the pending ones of every consultation."""
+    store: Store, slug: str | None, query: ModerationQuery, cursor: str | None
+) -> ContributionQueue:
+    """One page of pins to look at, newest first; by default the pending ones of every
+    consultation. `cursor` is the `next` of the page before."""
     slugs = {c.id: c.slug for c in store.list_consultations()}
-    query = _queue_query(store, slug, statuses, reported_only)
-    return [
-        to_planner(c, slugs[c.consultation_id], tally) for c, tally in store.moderation_queue(query)
-    ]
+    scope = _queue_query(store, slug, list(query.statuses), query.reported_only)
+    page = store.moderation_queue(
+        replace(
+            query,
+            consultation_id=scope.consultation_id,
+            statuses=scope.statuses,
+            after=decode_cursor(cursor) if cursor else None,
+        )
+    )
+    return ContributionQueue(
+        items=[to_planner(c, slugs[c.consultation_id], tally) for c, tally in page.items],
+        total=page.total,
+        next=encode_cursor(page.next) if page.next else None,
+    )
+
+
+def encode_cursor(cursor: QueueCursor) -> str:
+    """The opaque token a client hands back for the next page."""
+    raw = json.dumps([cursor.created_at.isoformat(), cursor.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> QueueCursor:
+    """The position a token of encode_cursor stands for; InvalidInput for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        created_at, contribution_id = json.loads(raw)
+        when = datetime.fromisoformat(created_at)
+        if when.tzinfo is None or not isinstance(contribution_id, str):
+            raise ValueError(token)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("queue_cursor_invalid", field="cursor") from None
+    return QueueCursor(when, contribution_id)
 
 
 def reply_queue(

@@ -1,9 +1,10 @@
 """Replies to published pins, under the consultation's moderation mode."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from geoapp.domain import IdempotencyKey, Moderation, Reply, Status
+from geoapp.domain import Hit, IdempotencyKey, Moderation, Reply, Status
 from geoapp.errors import NotAllowedNow
 from geoapp.models import ReplyCreate, ReplyPublic
 from geoapp.security import rate_limits
@@ -21,11 +22,12 @@ def create(
     daily_cap: int,
     now: datetime | None = None,
     idempotency: IdempotencyKey | None = None,
+    hits: Sequence[Hit] = (),
 ) -> ReplyPublic:
     """Store a reply; shown at once under post-moderation, after approval under pre.
 
     Replies count towards the consultation's `daily_cap` like pins; an `idempotency` key is
-    stored with the reply as with a pin.
+    stored with the reply as with a pin, and the send's rate `hits` counted with it.
     """
     now = now or datetime.now(UTC)
     contribution, consultation = published_contribution(store, contribution_id)
@@ -33,7 +35,6 @@ def create(
         raise NotAllowedNow("replies_off")
     require_accepting(consultation, now)
     require_intake(consultation)
-    rate_limits.count_intake(store, consultation.id, daily_cap, now)
     reply = Reply(
         id=str(uuid.uuid4()),
         contribution_id=contribution.id,
@@ -47,7 +48,8 @@ def create(
     )
     public = to_public(reply)
     answer = None if idempotency is None else idempotency.answered(public.model_dump(mode="json"))
-    store.add_reply(reply, answer)
+    intake = rate_limits.intake_hit(consultation.id, daily_cap, now)
+    store.add_reply(reply, answer, [*hits, intake])
     return public
 
 

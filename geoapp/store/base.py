@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from geoapp.domain import (
     Answer,
@@ -14,6 +14,7 @@ from geoapp.domain import (
     ContributionPage,
     ContributionQuery,
     Grid,
+    Hit,
     IdempotencyRecord,
     Keyset,
     ListOrder,
@@ -24,6 +25,7 @@ from geoapp.domain import (
     Planner,
     PlannerSession,
     Poster,
+    QueuePage,
     Reply,
     Report,
     ReportTally,
@@ -54,9 +56,16 @@ class Store(Protocol):
     def list_consultations(self) -> list[Consultation]: ...
 
     def add_contribution(
-        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+        self,
+        contribution: Contribution,
+        idempotency: IdempotencyRecord | None = None,
+        hits: Sequence[Hit] = (),
     ) -> None:
         """Store a pin and, if given, its send's idempotency record in one transaction.
+
+        The send's rate `hits` are counted first in the same transaction (one commit per pin);
+        at the first over its allowance the counts are kept, the pin is not stored and
+        OverLimit is raised.
 
         Raises IdempotencyKeyTaken (nothing stored) when the participant has an unexpired
         record under the key already, PhotoTaken when the photo belongs to another pin.
@@ -73,6 +82,18 @@ class Store(Protocol):
         """Like list_contributions, streamed in batches so that large exports stay small."""
         ...
 
+    def contribution_columns(
+        self, query: ContributionQuery, batch: int = 10_000
+    ) -> Iterator[dict[str, list[Any]]]:
+        """The contributions of `query` column by column, in batches of up to `batch` rows:
+        every table column and `reply_count`, for exports that build arrays, not row objects.
+
+        `geometry` is its GeoJSON as text (or as the driver decoded it), `created_at` and
+        `updated_at` as the driver gives them (text on SQLite; UTC either way); a point's
+        coordinates are also in `min_lon`/`min_lat`.
+        """
+        ...
+
     def contributions_of_participant(self, participant_hash: str) -> list[Contribution]:
         """Every contribution sent with this participant token, newest first, any status."""
         ...
@@ -87,8 +108,10 @@ class Store(Protocol):
         """Which of `contribution_ids` this participant supports."""
         ...
 
-    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
-        """Store a reply and, if given, its idempotency record in one transaction (as pins)."""
+    def add_reply(
+        self, reply: Reply, idempotency: IdempotencyRecord | None = None, hits: Sequence[Hit] = ()
+    ) -> None:
+        """Store a reply, its idempotency record and its rate hits in one transaction (as pins)."""
         ...
 
     def get_reply(self, reply_id: str) -> Reply | None: ...
@@ -176,8 +199,13 @@ class Store(Protocol):
         """
         ...
 
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
-        """Pins for moderation, newest first, each with its open reports."""
+    def moderation_queue(self, query: ModerationQuery) -> QueuePage:
+        """One page of pins for moderation, newest first, each with its open reports.
+
+        The page holds up to `query.limit` pins after `query.after`; `total` counts every pin
+        that matches the filters; `text` is matched as words or word beginnings, case and
+        umlauts folded (a search for "Banke" finds "Bänke").
+        """
         ...
 
     def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:

@@ -108,6 +108,8 @@ contributions = Table(
     # Keyset paging of OGC API items: the whole sort key (created_at, id) in the index.
     Index("ix_contributions_keyset", "consultation_id", "status", "created_at", "id"),
     Index("ix_contributions_poster_key", "poster_key"),
+    Index("ix_contributions_created_id", "created_at", "id"),
+    Index("ix_contributions_queue_filters", "consultation_id", "status", "category", "source"),
 )
 
 replies = Table(

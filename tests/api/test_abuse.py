@@ -141,7 +141,7 @@ def test_fresh_cookies_from_one_network_cannot_hide_a_pin(app_client, app_store)
     sign_in_as(app_client, app_store)
     [queued] = app_client.get(
         "/api/planner/contributions", params={"reported": "true", "status": "published"}
-    ).json()
+    ).json()["items"]
     assert (queued["open_reports"], queued["report_networks"]) == (6, 1)
 
 
@@ -326,7 +326,9 @@ def test_a_restored_pin_is_not_hidden_again_by_reports(app_client, app_store) ->
         reporter = client_from(app_client, f"198.51.100.{n}")
         assert reporter.post(path, json={"reason": "insult"}).status_code == 201
     assert app_store.get_contribution(pin.id).status == Status.PUBLISHED
-    flagged = app_client.get("/api/planner/contributions", params={"reported": "true"}).json()
+    flagged = app_client.get("/api/planner/contributions", params={"reported": "true"}).json()[
+        "items"
+    ]
     assert [(f["id"], f["open_reports"], f["report_networks"]) for f in flagged] == [(pin.id, 6, 6)]
 
 

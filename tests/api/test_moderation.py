@@ -67,7 +67,7 @@ def test_queue_lists_pending_pins_newest_first_with_private_fields(app_client, a
     )
     make_contribution(app_store, consultation, status=Status.PUBLISHED)
     sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
-    queue = app_client.get("/api/planner/contributions").json()
+    queue = app_client.get("/api/planner/contributions").json()["items"]
     assert [c["id"] for c in queue] == [new.id, old.id]
     assert queue[0]["contact_email"] == "erika@example.org"
     assert queue[0]["consultation"] == "test"
@@ -75,8 +75,8 @@ def test_queue_lists_pending_pins_newest_first_with_private_fields(app_client, a
     other = make_consultation(app_store, slug="andere")
     make_contribution(app_store, other, status=Status.PENDING)
     only_test = app_client.get("/api/planner/contributions", params={"consultation": "test"})
-    assert len(only_test.json()) == 2
-    assert len(app_client.get("/api/planner/contributions").json()) == 3
+    assert len(only_test.json()["items"]) == 2
+    assert len(app_client.get("/api/planner/contributions").json()["items"]) == 3
 
 
 def test_publish_shows_the_pin_and_the_audit_records_who_and_when(app_client, app_store):
@@ -233,10 +233,15 @@ def test_reported_queue_and_decision_resolves_the_reports(app_client, app_store)
     for who in ("a", "b"):
         report(app_store, TargetKind.CONTRIBUTION, reported.id, who)
     sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
-    queue = app_client.get("/api/planner/contributions", params={"reported": "true"}).json()
+    queue = app_client.get("/api/planner/contributions", params={"reported": "true"}).json()[
+        "items"
+    ]
     assert [(c["id"], c["open_reports"]) for c in queue] == [(reported.id, 2)]
     assert decide(app_client, reported.id, status="hidden", reason="insult").status_code == 200
-    assert app_client.get("/api/planner/contributions", params={"reported": "true"}).json() == []
+    assert (
+        app_client.get("/api/planner/contributions", params={"reported": "true"}).json()["items"]
+        == []
+    )
 
 
 def test_replies_are_moderated_and_audited(app_client, app_store) -> None:
@@ -363,3 +368,59 @@ def test_a_decision_with_only_a_response_status_keeps_the_answer(app_client, app
     hidden = decide(app_client, pin.id, status="hidden", reason="duplicate", response_status="done")
     assert hidden.json()["planner_response"] == "Wir prüfen das."
     assert hidden.json()["response_status"] == "done"
+
+
+def test_queue_pages_with_a_cursor_through_every_pending_pin(app_client, app_store) -> None:
+    consultation = make_consultation(app_store)
+    now = datetime.now(UTC)
+    made = [
+        make_contribution(
+            app_store, consultation, status=Status.PENDING, created_at=now - timedelta(minutes=n)
+        )
+        for n in range(7)
+    ]
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = app_client.get("/api/planner/contributions", params=params).json()
+        assert page["total"] == 7
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == [c.id for c in made]
+
+
+def test_queue_filters_and_searches_through_the_api(app_client, app_store) -> None:
+    consultation = make_consultation(app_store)
+    benches = make_contribution(
+        app_store, consultation, status=Status.PENDING, text="Mehr Bänke am Markt."
+    )
+    make_contribution(
+        app_store, consultation, status=Status.PENDING, category="parken-verkehr", text="Parken."
+    )
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+
+    def ids(**params) -> list[str]:
+        return [
+            c["id"]
+            for c in app_client.get("/api/planner/contributions", params=params).json()["items"]
+        ]
+
+    assert ids(q="Bänke") == [benches.id]
+    assert ids(category="sitzen-aufenthalt") == [benches.id]
+    assert ids(source="office") == []
+    assert ids(created_to=(datetime.now(UTC) - timedelta(days=1)).isoformat()) == []
+    assert len(ids(status=["pending", "published"])) == 2
+
+
+def test_queue_refuses_a_made_up_cursor_and_says_to_reload(app_client, app_store) -> None:
+    make_consultation(app_store)
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+    response = app_client.get("/api/planner/contributions", params={"cursor": "bm90LWEtY3Vyc29y"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "neu" in response.json()["detail"]
+    too_many = app_client.get("/api/planner/contributions", params={"limit": 1000})
+    assert too_many.status_code == 422

@@ -1,10 +1,14 @@
 """The planner workspace in Chromium: sign-in, moderation, perimeter, import, keyboard, axe."""
 
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
-from geoapp.domain import ContributionQuery, PlannerRole, Status
+from geoapp.domain import Contribution, ContributionQuery, PlannerRole, Status
 from geoapp.services import planners
 from tests.browser.conftest import LiveApp, PageProblems, on_every_backend
 from tests.browser.pages import fill_form, open_map, place_pin, send, tab_to
@@ -408,3 +412,44 @@ def test_ended_session_leads_back_to_sign_in_with_the_reason(
     expect(page.locator("#signin-error")).to_contain_text("Bitte melden Sie sich neu an")
     expect(page.get_by_label("Benutzername")).to_be_focused()
     expect(page.locator("#workspace")).to_be_hidden()
+
+
+def test_planner_pages_through_the_queue_and_searches_it(page: Page, live_app: LiveApp) -> None:
+    consultation = live_app.store.get_consultation("park-bergstrasse")
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    pins = [
+        Contribution(
+            id=str(uuid.uuid4()),
+            consultation_id=consultation.id,
+            geometry={"type": "Point", "coordinates": [7.7035, 51.5805]},
+            category="gruen-spiel-bewegung",
+            text=f"Vorschlag Nummer {n}.",
+            status=Status.PENDING,
+            created_at=start + timedelta(minutes=n),
+            updated_at=start,
+        )
+        for n in range(119)
+    ]
+    benches = replace(pins[3], id=str(uuid.uuid4()), text="Mehr Bänke am Teich.")
+    live_app.store.add_contributions([*pins, benches], [])
+    sign_in(page, live_app)
+    choose_consultation(page, "park-bergstrasse")
+    count = page.locator("#queue-count")
+    expect(count).to_have_text("50 von 120 Beiträgen angezeigt")
+    more = page.get_by_role("button", name="Weitere laden")
+    more.click()
+    expect(count).to_have_text("100 von 120 Beiträgen angezeigt")
+    # The focus goes to the first pin of the new page, so the keyboard goes on from there.
+    expect(page.locator("#queue-list > li").nth(50).get_by_role("button").first).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("100 von 120 Beiträgen angezeigt")
+    more.click()
+    expect(count).to_have_text("120 von 120 Beiträgen angezeigt")
+    expect(more).to_be_hidden()
+    shown = page.locator("#queue-list > li").evaluate_all("items => items.map(i => i.dataset.id)")
+    assert sorted(shown) == sorted(p.id for p in [*pins, benches])
+    page.get_by_label("Im Text suchen").fill("banke")
+    page.get_by_label("Im Text suchen").press("Enter")
+    expect(count).to_have_text("1 von 1 Beiträgen angezeigt")
+    expect(queue_item(page, "Mehr Bänke am Teich.")).to_be_visible()
+    page.get_by_role("search").get_by_label("Herkunft").select_option("office")
+    expect(count).to_have_text("0 von 0 Beiträgen angezeigt")

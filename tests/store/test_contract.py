@@ -20,6 +20,7 @@ from geoapp.domain import (
     Contribution,
     ContributionQuery,
     Grid,
+    Hit,
     IdempotencyKey,
     IdempotencyKeyTaken,
     IdempotencyRecord,
@@ -27,6 +28,7 @@ from geoapp.domain import (
     ListOrder,
     Moderation,
     ModerationQuery,
+    OverLimit,
     Photo,
     PhotoTaken,
     Planner,
@@ -630,17 +632,19 @@ def test_moderation_queue_filters_and_counts_open_reports(store: Store) -> None:
     for who, network in (("a", "x"), ("b", "x"), ("c", "y")):
         store.add_report(_report(TargetKind.CONTRIBUTION, reported.id, who * 64, network * 64))
     mine = ModerationQuery(consultation.id)
-    assert [(c.id, n) for c, n in store.moderation_queue(mine)] == [(pending.id, ReportTally())]
+    assert [(c.id, n) for c, n in store.moderation_queue(mine).items] == [
+        (pending.id, ReportTally())
+    ]
     everywhere = ModerationQuery(None)
-    assert len(store.moderation_queue(everywhere)) == 2
+    assert store.moderation_queue(everywhere).total == 2
     flagged = ModerationQuery(consultation.id, statuses=(), reported_only=True)
-    queue = store.moderation_queue(flagged)
+    queue = store.moderation_queue(flagged).items
     assert [(c.id, n) for c, n in queue] == [(reported.id, ReportTally(3, 2))]
     hide = _hide_event(TargetKind.CONTRIBUTION, reported.id)
     assert store.set_status(
         TargetKind.CONTRIBUTION, reported.id, Status.HIDDEN, "insult", hide, resolve_reports=True
     )
-    assert store.moderation_queue(flagged) == []
+    assert store.moderation_queue(flagged).items == []
     resolved = store.list_reports(TargetKind.CONTRIBUTION, reported.id)
     assert [r.resolved_at for r in resolved] == [hide.created_at] * 3
 
@@ -1336,3 +1340,141 @@ def test_view_page_orders_pages_and_counts_pins_without_a_place(store: Store) ->
     newest, placed_total = store.view_page(query, ListOrder.NEWEST, False)
     assert placed_total == len(in_view)
     assert [c.created_at for c in newest] == sorted((c.created_at for c in newest), reverse=True)
+
+
+def _queued(store: Store, consultation, **fields) -> Contribution:
+    """A pin with any fields set (source, author, times), stored."""
+    now = fields.pop("created_at", datetime.now(UTC))
+    pin = Contribution(
+        id=str(uuid.uuid4()),
+        consultation_id=consultation.id,
+        geometry={"type": "Point", "coordinates": INSIDE},
+        category=fields.pop("category", "sitzen-aufenthalt"),
+        text=fields.pop("text", "Eine Bank im Schatten wäre schön."),
+        status=fields.pop("status", Status.PENDING),
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    store.add_contribution(pin)
+    return pin
+
+
+def test_queue_pages_visit_every_pin_once_while_pins_arrive(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    # Pairs share a moment, so the id has to break the tie between pages.
+    there = {
+        _queued(store, consultation, created_at=start + timedelta(minutes=n // 2)).id
+        for n in range(23)
+    }
+    seen: list[str] = []
+    query = ModerationQuery(consultation.id, limit=5)
+    while True:
+        page = store.moderation_queue(query)
+        seen += [c.id for c, _ in page.items]
+        # A newer pin, one at the very moment of the last item shown, and an older one.
+        _queued(store, consultation)
+        if page.items:
+            moment = page.items[-1][0].created_at
+            _queued(store, consultation, created_at=moment)
+        if page.next is None:
+            break
+        query = replace(query, after=page.next)
+    assert len(seen) == len(set(seen))
+    assert there <= set(seen)
+    assert (
+        store.moderation_queue(ModerationQuery(consultation.id, limit=1)).total
+        == len(there) + 2 * 5
+    )
+
+
+def test_queue_is_newest_first_and_counts_every_match(store: Store) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    pins = [_queued(store, consultation, created_at=now - timedelta(hours=h)) for h in range(3)]
+    page = store.moderation_queue(ModerationQuery(consultation.id, limit=2))
+    assert [c.id for c, _ in page.items] == [pins[0].id, pins[1].id]
+    assert page.total == 3
+    last = store.moderation_queue(ModerationQuery(consultation.id, limit=2, after=page.next))
+    assert [c.id for c, _ in last.items] == [pins[2].id]
+    assert (last.total, last.next) == (3, None)
+
+
+def test_queue_filters_by_category_source_date_and_reports(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    office = _queued(store, consultation, source=Source.OFFICE, created_at=start)
+    parking = _queued(
+        store, consultation, category="parken-verkehr", created_at=start + timedelta(days=1)
+    )
+    late = _queued(store, consultation, created_at=start + timedelta(days=2))
+    store.add_report(_report(TargetKind.CONTRIBUTION, late.id, "a" * 64))
+
+    def ids(**fields) -> list[str]:
+        page = store.moderation_queue(ModerationQuery(consultation.id, **fields))
+        assert page.total == len(page.items)
+        return [c.id for c, _ in page.items]
+
+    assert ids(sources=(Source.OFFICE,)) == [office.id]
+    assert ids(sources=(Source.ONLINE,)) == [late.id, parking.id]
+    assert ids(categories=("parken-verkehr",)) == [parking.id]
+    window = {"created_from": start + timedelta(days=1), "created_to": start + timedelta(days=2)}
+    assert ids(**window) == [parking.id]
+    assert ids(reported_only=True) == [late.id]
+    assert ids(reported_only=True, categories=("parken-verkehr",)) == []
+
+
+def test_queue_search_finds_german_words_with_umlauts(store: Store) -> None:
+    consultation = make_consultation(store)
+    benches = _queued(store, consultation, text="Mehr Bänke vor der Bücherei!")
+    street = _queued(store, consultation, text="Die Straße ist nachts zu dunkel.")
+    named = _queued(store, consultation, text="Ein Spielplatz fehlt.", author_name="Jörg Öztürk")
+    _queued(store, consultation, text="Radweg bis zum Bahnhof durchziehen.")
+
+    def found(text: str) -> set[str]:
+        query = ModerationQuery(consultation.id, text=text)
+        return {c.id for c, _ in store.moderation_queue(query).items}
+
+    assert found("Bänke") == {benches.id}
+    assert found("bänke") == {benches.id}
+    assert found("BÄNKE bücherei") == {benches.id}
+    assert found("Straße") == {street.id}
+    assert found("Jörg") == {named.id}
+    assert found("Bänke Straße") == set()
+    assert found("Kirche") == set()
+    # Punctuation is not query syntax: it separates words.
+    assert found('"Bänke" * (') == {benches.id}
+
+
+def test_queue_search_follows_edits_and_erasure(store: Store) -> None:
+    consultation = make_consultation(store)
+    pin = _queued(store, consultation, text="Eine Bank am Teich.", author_name="Jörg")
+    edited = replace(pin, text="Ein Brunnen am Teich.")
+    store.update_contribution(edited, _hide_event(TargetKind.CONTRIBUTION, pin.id))
+
+    def found(text: str) -> list[str]:
+        query = ModerationQuery(consultation.id, text=text)
+        return [c.id for c, _ in store.moderation_queue(query).items]
+
+    assert found("Bank") == []
+    assert found("Brunnen") == [pin.id]
+    store.erase_personal_data(pin.id, _hide_event(TargetKind.CONTRIBUTION, pin.id))
+    assert found("Jörg") == []
+
+
+def test_a_pin_over_its_rate_allowance_is_counted_but_not_stored(store: Store) -> None:
+    consultation = make_consultation(store)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    allowance = Hit("pin:n:x", start, start + hour, 1, "rate_limited")
+    first = replace(make_contribution(store, consultation), id=str(uuid.uuid4()))
+    store.add_contribution(first, None, [allowance])
+    second = replace(first, id=str(uuid.uuid4()))
+    with pytest.raises(OverLimit) as refused:
+        store.add_contribution(second, None, [allowance])
+    assert refused.value.hit == allowance
+    assert store.get_contribution(second.id) is None
+    assert store.get_contribution(first.id) is not None
+    # Both sends were counted: the next one in the window is the third.
+    assert store.count_hit("pin:n:x", start, start + hour) == 3

@@ -1,10 +1,10 @@
-"""SQLite specifics: the durability settings every connection gets."""
+"""SQLite specifics: the durability settings every connection gets, the FTS5 tokenizer."""
 
 from pathlib import Path
 
 from sqlalchemy import event, text
 
-from geoapp.domain import BBox, ContributionQuery, Grid
+from geoapp.domain import BBox, ContributionQuery, Grid, ModerationQuery
 from geoapp.store import open_store
 from tests.factories import make_consultation, make_contribution
 
@@ -51,5 +51,27 @@ def test_the_rtree_drives_every_bbox_query(tmp_path: Path) -> None:
                 assert plan[0].startswith("SEARCH contributions USING INTEGER PRIMARY KEY"), plan
                 assert any("SCAN contributions_rtree VIRTUAL TABLE INDEX" in p for p in plan), plan
                 assert not any("ix_contributions_consultation_status" in p for p in plan), plan
+    finally:
+        store.close()
+
+
+def test_queue_search_folds_umlauts_and_matches_word_beginnings(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'search.sqlite'}")
+    try:
+        consultation = make_consultation(store)
+        benches = make_contribution(store, consultation, text="Mehr Bänke vor der Bücherei!")
+        make_contribution(store, consultation, text="Eine Sitzbank am Teich.")
+
+        def found(words: str) -> list[str]:
+            query = ModerationQuery(consultation.id, statuses=(), text=words)
+            return [c.id for c, _ in store.moderation_queue(query).items]
+
+        # Typed without umlauts (a foreign keyboard) still finds it; "ae" for "ä" does not
+        # (README, "Moderation queue").
+        assert found("Banke") == [benches.id]
+        assert found("bucherei") == [benches.id]
+        assert found("Baenke") == []
+        # A word's beginning, not its middle: "Bank" finds "Bänke", not "Sitzbank".
+        assert found("Bank") == [benches.id]
     finally:
         store.close()

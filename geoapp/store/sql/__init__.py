@@ -9,12 +9,14 @@ from geoapp.store.sql.nearby import NearbyQueries
 from geoapp.store.sql.photo_files import PhotoFileQueries
 from geoapp.store.sql.planners import PlannerQueries
 from geoapp.store.sql.posters import PosterQueries
+from geoapp.store.sql.queue import QueueQueries
 from geoapp.store.sql.themes import ThemeQueries
 
 
 class SqlStore(
     EngagementQueries,
     ModerationQueries,
+    QueueQueries,
     PlannerQueries,
     AbuseQueries,
     ThemeQueries,

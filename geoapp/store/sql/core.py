@@ -1,6 +1,7 @@
-"""The connection handling and contribution filters every part of the SQL store builds on."""
+"""The connection handling, contribution filters and counters every part of the SQL store
+builds on."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,18 +17,29 @@ from sqlalchemy import (
     Row,
     Select,
     Table,
+    bindparam,
+    delete,
     func,
     insert,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.dml import Insert
 
-from geoapp.domain import AuditEvent, BBox, ContributionQuery, SchemaState, Status, TargetKind
+from geoapp.domain import (
+    AuditEvent,
+    BBox,
+    ContributionQuery,
+    Hit,
+    OverLimit,
+    SchemaState,
+    Status,
+    TargetKind,
+)
 from geoapp.errors import NotReady
-from geoapp.store.schema import audit_events, consultations, contributions, replies
+from geoapp.store.schema import audit_events, consultations, contributions, rate_counters, replies
 from geoapp.store.sql.mapping import values
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -50,6 +62,11 @@ class SqlBase:
             self._lock_for_migration(conn)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+        self._analyse()
+
+    def _analyse(self) -> None:
+        """Refresh the query planner's statistics (after start-up and bulk inserts); a backend
+        whose planner needs them to pick the queue's and search's indexes overrides this."""
 
     def schema_state(self) -> SchemaState:
         """The database's migration and the newest one; NotReady when it cannot be reached."""
@@ -77,13 +94,31 @@ class SqlBase:
         with self.engine.connect().execution_options(**self.read_options) as conn:
             yield conn
 
+    def _write_counted(self, hits: Sequence[Hit], write: Callable[[Connection], None]) -> None:
+        """Count a send's `hits` and, unless one is over its allowance, `write` it: one
+        transaction, one commit. Over an allowance the counts are kept and OverLimit raised."""
+        with self._write() as conn:
+            try:
+                count_hits(conn, hits)
+            except OverLimit as over:
+                refused = over
+            else:
+                write(conn)
+                return
+        raise refused
+
     def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
         with self._read() as conn:
             return [convert(row) for row in conn.execute(stmt)]
 
-    def _first(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+    def _first(
+        self,
+        stmt: Select[Any],
+        convert: Callable[[Row[Any]], T],
+        params: dict[str, Any] | None = None,
+    ) -> T | None:
         with self._read() as conn:
-            row = conn.execute(stmt).first()
+            row = conn.execute(stmt, params).first()
         return convert(row) if row else None
 
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
@@ -210,3 +245,37 @@ def of_reply(reply_id: str) -> Any:
         .where(replies.c.id == reply_id)
         .scalar_subquery()
     )
+
+
+# Statements of every send, built once: their values are bound parameters, so SQLAlchemy
+# finds them compiled in its cache instead of building a cache key per request.
+_r = rate_counters.c
+_EXPIRED = delete(rate_counters).where(_r.expires_at <= bindparam("now"))
+_BUMP = (
+    update(rate_counters)
+    .where(_r.key == bindparam("hit_key"), _r.window_start == bindparam("start"))
+    .values(count=_r.count + 1)
+    .returning(_r.count)
+)
+
+
+def count_hits(conn: Connection, hits: Sequence[Hit]) -> None:
+    """Count `hits` in order in the caller's transaction; OverLimit at the first over its
+    allowance (the caller commits the counts and stores nothing else)."""
+    if not hits:
+        return
+    conn.execute(_EXPIRED, {"now": hits[0].window_start})
+    for one in hits:
+        window = {"hit_key": one.key, "start": one.window_start}
+        count = conn.execute(_BUMP, window).scalar()
+        if count is None:
+            try:
+                with conn.begin_nested():
+                    first = {"window_start": one.window_start, "expires_at": one.expires_at}
+                    conn.execute(insert(rate_counters), {"key": one.key, "count": 1, **first})
+                count = 1
+            except IntegrityError:
+                # A concurrent first hit (PostgreSQL) inserted the row: count on top of it.
+                count = conn.execute(_BUMP, window).scalar_one()
+        if count > one.allowed:
+            raise OverLimit(one)

@@ -4,13 +4,26 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from geoapp.domain import (
     Consultation,
     Contribution,
     ContributionQuery,
+    Hit,
     IdempotencyRecord,
     Photo,
     PhotoTaken,
@@ -37,6 +50,9 @@ def _reply(row: Any) -> Reply:
     return from_row(Reply, row, replies)
 
 
+_CONSULTATION_BY_SLUG = select(consultations).where(consultations.c.slug == bindparam("slug"))
+
+
 class EngagementQueries(IdempotencyQueries):
     # consultations
 
@@ -45,8 +61,8 @@ class EngagementQueries(IdempotencyQueries):
             conn.execute(insert(consultations).values(**values(consultation, consultations)))
 
     def get_consultation(self, slug: str) -> Consultation | None:
-        stmt = select(consultations).where(consultations.c.slug == slug)
-        return self._first(stmt, _consultation)
+        # Every send and map request asks: one statement, compiled once (bound slug).
+        return self._first(_CONSULTATION_BY_SLUG, _consultation, {"slug": slug})
 
     def get_consultation_by_id(self, consultation_id: str) -> Consultation | None:
         stmt = select(consultations).where(consultations.c.id == consultation_id)
@@ -59,13 +75,18 @@ class EngagementQueries(IdempotencyQueries):
     # contributions
 
     def add_contribution(
-        self, contribution: Contribution, idempotency: IdempotencyRecord | None = None
+        self,
+        contribution: Contribution,
+        idempotency: IdempotencyRecord | None = None,
+        hits: Sequence[Hit] = (),
     ) -> None:
+        def write(conn: Connection) -> None:
+            keep_answer(conn, idempotency)
+            conn.execute(insert(contributions), values(contribution, contributions))
+            changed(conn, contribution.consultation_id)
+
         try:
-            with self._write() as conn:
-                keep_answer(conn, idempotency)
-                conn.execute(insert(contributions).values(**values(contribution, contributions)))
-                changed(conn, contribution.consultation_id)
+            self._write_counted(hits, write)
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             # Two pins sent at once with the same photo: the unique index lets one through.
@@ -85,6 +106,24 @@ class EngagementQueries(IdempotencyQueries):
             rows = conn.execution_options(yield_per=STREAM_BATCH).execute(self._listing(query))
             for row in rows:
                 yield _contribution(row)
+
+    def contribution_columns(
+        self, query: ContributionQuery, batch: int = 10_000
+    ) -> Iterator[dict[str, list[Any]]]:
+        # No JSON or datetime processing per row (the export does it per column) and no row
+        # objects beyond the driver's tuples.
+        raw = {"geometry": String(), "created_at": String(), "updated_at": String()}
+        stmt = self._listing(query).with_only_columns(
+            *(type_coerce(c, raw[c.name]) if c.name in raw else c for c in contributions.c),
+            self._listing(query).selected_columns.reply_count,
+        )
+        names = [*contributions.c.keys(), "reply_count"]
+        with self._read() as conn:
+            result = conn.execute(stmt)
+            while rows := result.fetchmany(batch):
+                yield dict(
+                    zip(names, (list(column) for column in zip(*rows, strict=True)), strict=True)
+                )
 
     def _listing(self, query: ContributionQuery) -> Select[Any]:
         stmt = (
@@ -134,12 +173,16 @@ class EngagementQueries(IdempotencyQueries):
 
     # replies
 
-    def add_reply(self, reply: Reply, idempotency: IdempotencyRecord | None = None) -> None:
+    def add_reply(
+        self, reply: Reply, idempotency: IdempotencyRecord | None = None, hits: Sequence[Hit] = ()
+    ) -> None:
+        def write(conn: Connection) -> None:
+            keep_answer(conn, idempotency)
+            conn.execute(insert(replies), values(reply, replies))
+            changed(conn, of_contribution(reply.contribution_id))
+
         try:
-            with self._write() as conn:
-                keep_answer(conn, idempotency)
-                conn.execute(insert(replies).values(**values(reply, replies)))
-                changed(conn, of_contribution(reply.contribution_id))
+            self._write_counted(hits, write)
         except IntegrityError:
             self._refuse_taken_key(idempotency)
             raise

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select
 
 from geoapp.domain import IdempotencyKey, IdempotencyKeyTaken, IdempotencyRecord
 from geoapp.store.schema import idempotency_keys
@@ -15,11 +15,8 @@ class IdempotencyQueries(SqlBase):
     def get_idempotency_record(
         self, participant_hash: str, key: str, now: datetime
     ) -> IdempotencyRecord | None:
-        k = idempotency_keys.c
-        stmt = select(idempotency_keys).where(
-            k.participant_hash == participant_hash, k.key == key, k.expires_at > now
-        )
-        return self._first(stmt, _idempotency_record)
+        params = {"participant": participant_hash, "key": key, "now": now}
+        return self._first(_RECORD, _idempotency_record, params)
 
     def _refuse_taken_key(self, idempotency: IdempotencyRecord | None) -> None:
         """After a failed insert: IdempotencyKeyTaken if another send stored the key first."""
@@ -31,6 +28,15 @@ class IdempotencyQueries(SqlBase):
             raise IdempotencyKeyTaken(earlier)
 
 
+_k = idempotency_keys.c
+_RECORD = select(idempotency_keys).where(
+    _k.participant_hash == bindparam("participant"),
+    _k.key == bindparam("key"),
+    _k.expires_at > bindparam("now"),
+)
+_EXPIRED = delete(idempotency_keys).where(idempotency_keys.c.expires_at <= bindparam("now"))
+
+
 def keep_answer(conn: Connection, record: IdempotencyRecord | None) -> None:
     """Store a send's idempotency record, removing expired ones first.
 
@@ -38,9 +44,8 @@ def keep_answer(conn: Connection, record: IdempotencyRecord | None) -> None:
     """
     if record is None:
         return
-    k = idempotency_keys.c
-    conn.execute(delete(idempotency_keys).where(k.expires_at <= record.key.created_at))
-    conn.execute(insert(idempotency_keys).values(**asdict(record.key), response=record.response))
+    conn.execute(_EXPIRED, {"now": record.key.created_at})
+    conn.execute(insert(idempotency_keys), {**asdict(record.key), "response": record.response})
 
 
 def _idempotency_record(row: Row[Any]) -> IdempotencyRecord:

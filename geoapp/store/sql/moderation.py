@@ -33,12 +33,14 @@ from geoapp.store.sql.core import (
     SqlBase,
     about,
     changed,
-    contributions_select,
     of_contribution,
     of_reply,
     record,
 )
 from geoapp.store.sql.mapping import DERIVED, from_row, values
+
+BULK = 1000
+"""An insert of this many pins at once (an import) refreshes the planner's statistics."""
 
 _STATUS_TABLES: dict[TargetKind, Table] = {
     TargetKind.CONTRIBUTION: contributions,
@@ -115,6 +117,8 @@ class ModerationQueries(SqlBase):
                 for consultation_id in {c.consultation_id for c in pins}:
                     changed(conn, consultation_id)
             record(conn, *events)
+        if len(pins) >= BULK:
+            self._analyse()
 
     def update_contribution(self, contribution: Contribution, event: AuditEvent) -> None:
         row = values(contribution, contributions)
@@ -159,18 +163,6 @@ class ModerationQueries(SqlBase):
             _erase_audited_texts(conn, contribution_id)
             record(conn, event)
         return photo_id
-
-    def moderation_queue(self, query: ModerationQuery) -> list[tuple[Contribution, ReportTally]]:
-        c = contributions.c
-        open_reports, networks = _tally_columns(TargetKind.CONTRIBUTION, c.id)
-        stmt = contributions_select().add_columns(open_reports, networks)
-        if query.consultation_id is not None:
-            stmt = stmt.where(c.consultation_id == query.consultation_id)
-        stmt = stmt.where(*_queue_filters(query, c.status, open_reports))
-        stmt = stmt.order_by(c.created_at.desc(), c.id).limit(query.limit).offset(query.offset)
-        return self._all(
-            stmt, lambda row: (from_row(Contribution, row, contributions), _tally(row))
-        )
 
     def reply_queue(self, query: ModerationQuery) -> list[tuple[Reply, ReportTally]]:
         r = replies.c

@@ -1,9 +1,10 @@
-// The moderation queue: pins and replies, newest first, each pin also on a small map; the
-// buttons on an item open the decision, edit, erasure and audit dialogs.
+// The moderation queue: pins (a page at a time, filtered and searched) and replies, newest
+// first, each pin also on a small map; the buttons on an item open the decision, edit, erasure
+// and audit dialogs.
 
 import { getJSON } from '../api.js';
 import { announce, el } from '../dom.js';
-import { codeLabel, formatDate, t } from '../i18n.js';
+import { codeLabel, formatDate, fromLocalInput, t } from '../i18n.js';
 import { showAudit } from './audit.js';
 import * as brake from './brake.js';
 import { decide } from './decision.js';
@@ -16,13 +17,54 @@ import { categoryOf, state } from './state.js';
 const $ = (id) => document.getElementById(id);
 let map = null;
 
-function queuePath(kind) {
+const SOURCES = ['online', 'office', 'workshop', 'paper', 'import'];
+const PAGE = 50;
+// The pins shown so far and where the next page starts (the server's opaque cursor).
+const pinsShown = { items: [], total: 0, next: null };
+
+function queueParams() {
   const params = new URLSearchParams();
   if (state.consultation) params.set('consultation', state.consultation.slug);
   const filter = $('queue-filter').value;
   if (filter === 'reported') params.set('reported', 'true');
   else params.set('status', filter);
-  return `/api/planner/${kind}?${params}`;
+  return params;
+}
+
+/** The pin filters beyond status: category, source, days received (Heeren's days), words. */
+function pinParams() {
+  const params = queueParams();
+  if ($('queue-category').value) params.set('category', $('queue-category').value);
+  if ($('queue-source').value) params.set('source', $('queue-source').value);
+  if ($('queue-from').value) params.set('created_from', fromLocalInput(`${$('queue-from').value}T00:00`));
+  if ($('queue-to').value) params.set('created_to', dayAfter($('queue-to').value));
+  const words = $('queue-search').value.trim();
+  if (words) params.set('q', words);
+  return params;
+}
+
+/** The start of the day after `day` (YYYY-MM-DD) in Heeren: "received until" includes the day. */
+function dayAfter(day) {
+  const next = new Date(`${day}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return fromLocalInput(`${next.toISOString().slice(0, 10)}T00:00`);
+}
+
+function option(value, label) {
+  return el('option', { value }, label);
+}
+
+/** Fill the category and source choices, keeping what was chosen where it still exists. */
+function fillChoices() {
+  const category = $('queue-category');
+  const chosen = category.value;
+  category.replaceChildren(option('', t('planner_queue_all')),
+    ...(state.consultation?.categories || []).map((c) => option(c.key, categoryOf(c.key).label)));
+  category.value = [...category.options].some((o) => o.value === chosen) ? chosen : '';
+  const source = $('queue-source');
+  const from = source.value;
+  source.replaceChildren(option('', t('planner_queue_all')), ...SOURCES.map((code) => option(code, codeLabel('source', code))));
+  source.value = from;
 }
 
 function meta(item) {
@@ -101,23 +143,52 @@ function reportsLine(item) {
     t('planner_report_networks', { networks: item.report_networks }));
 }
 
-async function load() {
-  const [pins, replies] = await Promise.all([getJSON(queuePath('contributions')), getJSON(queuePath('replies'))]);
-  $('queue-list').replaceChildren(...pins.map(pinEntry));
+/** Ask for pins after the cursor, `limit` of them; the answer's items, total and next cursor. */
+function pinPage(cursor, limit = PAGE) {
+  const params = pinParams();
+  params.set('limit', String(limit));
+  if (cursor) params.set('cursor', cursor);
+  return getJSON(`/api/planner/contributions?${params}`);
+}
+
+function showPins() {
+  const { items, total, next } = pinsShown;
+  $('queue-count').textContent = t('planner_queue_shown', { shown: items.length, total });
+  $('queue-more').hidden = !next;
+  map.showPins(items.map((p) => ({ id: p.id, geometry: p.geometry, color: categoryOf(p.category).color, label: p.text.slice(0, 60) })));
+}
+
+/** The first page again (or as many pins as were shown, so a decision keeps the place). */
+async function load(keep = 0) {
+  const limit = Math.min(Math.max(keep, PAGE), 200);
+  const [pins, replies] = await Promise.all([pinPage(null, limit), getJSON(`/api/planner/replies?${queueParams()}`)]);
+  Object.assign(pinsShown, { items: pins.items, total: pins.total, next: pins.next });
+  $('queue-list').replaceChildren(...pins.items.map(pinEntry));
   $('reply-list').replaceChildren(...replies.map(replyEntry));
-  $('queue-count').textContent = t('planner_count', { count: pins.length });
   $('reply-count').textContent = t('planner_count', { count: replies.length });
   map.showPerimeter(state.consultation?.perimeter);
-  map.showPins(pins.map((p) => ({ id: p.id, geometry: p.geometry, color: categoryOf(p.category).color, label: p.text.slice(0, 60) })));
+  showPins();
   map.resize();
   $('queue-map').setAttribute('aria-label', t('planner_map_queue'));
-  return pins.length + replies.length;
+  return pins.total;
+}
+
+/** The next page below the ones shown; the focus moves to the first new pin. */
+async function loadMore() {
+  const page = await pinPage(pinsShown.next);
+  const entries = page.items.map(pinEntry);
+  pinsShown.items.push(...page.items);
+  Object.assign(pinsShown, { total: page.total, next: page.next });
+  $('queue-list').append(...entries);
+  showPins();
+  announce(t('planner_queue_shown', { shown: pinsShown.items.length, total: pinsShown.total }));
+  (entries[0]?.querySelector('button') || $('queue-more')).focus();
 }
 
 /** After a change the item may leave the list: focus the item now at its place, else the heading. */
 async function reloadAfter(list, id) {
   const before = [...$(list).children].findIndex((li) => li.dataset.id === id);
-  await load();
+  await load(pinsShown.items.length);
   const items = [...$(list).children];
   const next = items[Math.min(Math.max(before, 0), items.length - 1)];
   (next?.querySelector('button') || $('view-queue')).focus();
@@ -131,13 +202,22 @@ async function after(list, item, changed) {
 export function setup() {
   map = pinMap($('queue-map'));
   brake.setup();
-  $('queue-filter').addEventListener('change', async () => {
-    const count = await load();
-    announce(t('planner_count', { count }));
+  const reload = async () => {
+    const total = await load();
+    announce(t('planner_queue_shown', { shown: pinsShown.items.length, total }));
+  };
+  for (const id of ['queue-filter', 'queue-category', 'queue-source']) {
+    $(id).addEventListener('change', () => reload().catch(reportFailure));
+  }
+  $('queue-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    reload().catch(reportFailure);
   });
+  $('queue-more').addEventListener('click', () => loadMore().catch(reportFailure));
 }
 
 export async function show() {
   brake.render();
+  fillChoices();
   await load();
 }

@@ -4,7 +4,7 @@ A pin sent from the form a poster's QR code opened has source `poster` and names
 by its key; nothing else about the visit is kept.
 
 Revision ID: 0013_posters
-Revises: 0011_change_version
+Revises: 0012_search
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 from geoapp.store.schema import UTCDateTime
 
 revision = "0013_posters"
-down_revision = "0011_change_version"
+down_revision = "0012_search"
 branch_labels = None
 depends_on = None
 
