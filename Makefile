@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One pytest worker per core (CI has two): the suite runs both backends and many browsers.
+TEST_WORKERS ?= auto
 
 .PHONY: run install test test-deps lint screenshot bench
 
@@ -26,7 +28,7 @@ test-deps: install  ## what the tests need: Python test tools and Debian's Chrom
 test: test-deps  ## install what the tests need, then lint and run every test
 	$(BIN)/ruff check geoapp tests bench
 	node --test --test-reporter=spec tests/js/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 screenshot: test-deps  ## refresh docs/screenshot.png and docs/ogc-collection.png from the browser tests
 	GEOAPP_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser -k screenshot
