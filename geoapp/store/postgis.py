@@ -1,6 +1,14 @@
 """PostgreSQL/PostGIS backend: many workers and machines on one database server."""
 
-from sqlalchemy import ColumnElement, Connection, column, create_engine, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    column,
+    create_engine,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.engine import make_url
 
 from geoapp.domain import BBox
@@ -10,6 +18,11 @@ from geoapp.store.sql import SqlStore
 # schema.py because SQLite has no such column (its R*Tree plays the part).
 GEOM = column("geom")
 WGS84 = 4326
+# The expression of the GIN index of migration 0012_search, to the letter, so the index serves
+# the search: written out, not built with bound parameters the planner could not match.
+SEARCHED = literal_column(
+    "to_tsvector('german', contributions.text || ' ' || coalesce(contributions.author_name, ''))"
+)
 # Any fixed number: the workers that migrate one database agree on it.
 MIGRATION_LOCK = 0x6765_6F61_7070
 
@@ -34,3 +47,9 @@ class PostgisStore(SqlStore):
             bbox.min_lon, bbox.min_lat, bbox.max_lon, bbox.max_lat, WGS84
         )
         return GEOM.op("&&")(envelope)
+
+    def _text_clause(self, words: list[str]) -> ColumnElement[bool]:
+        # German stems, every word also as a beginning (`:*`), as FTS5 does on SQLite; the
+        # words are letters and digits only, so nothing typed becomes tsquery syntax.
+        query = func.to_tsquery(literal_column("'german'"), " & ".join(f"{w}:*" for w in words))
+        return SEARCHED.op("@@")(query)

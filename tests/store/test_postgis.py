@@ -75,3 +75,23 @@ def test_workers_starting_at_once_on_an_empty_database_migrate_it_once(
     finally:
         with postgres_cluster.admin() as conn:
             conn.execute("DROP DATABASE blank WITH (FORCE)")
+
+
+def test_queue_search_uses_the_german_full_text_index(postgis: Store) -> None:
+    consultation = make_consultation(postgis)
+    benches = make_contribution(postgis, consultation, text="Mehr Bänke vor der Bücherei!")
+    make_contribution(postgis, consultation, text="Eine Sitzbank am Teich.")
+    searched = select(contributions.c.id).where(postgis._text_clause(["Bänke"]))  # type: ignore[attr-defined]
+    with postgis.engine.connect() as conn:  # type: ignore[attr-defined]
+        conn.execute(text("SET enable_seqscan = off"))
+        compiled = searched.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(conn.execute(text(f"EXPLAIN {compiled}")).scalars())
+        found = conn.execute(searched).scalars().all()
+        conn.rollback()
+    assert "ix_contributions_text_search" in plan, plan
+    # German stems: "Bank" and "Banke" find "Bänke", the compound "Sitzbank" is another word.
+    assert found == [benches.id]
+    for words in (["Bank"], ["banke"]):
+        matched = select(contributions.c.id).where(postgis._text_clause(words))  # type: ignore[attr-defined]
+        with postgis.engine.connect() as conn:  # type: ignore[attr-defined]
+            assert conn.execute(matched).scalars().all() == [benches.id], words
