@@ -18,6 +18,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
+    expect,
     sync_playwright,
 )
 
@@ -28,6 +29,10 @@ from tests.conftest import BACKEND_URLS
 from tests.live_server import serve
 
 pytestmark = pytest.mark.browser
+
+# The same assertions, more patience: the suite runs on two workers, a page and its server
+# then share the cores with another test, and Playwright's 5 s default was seen running out.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("GEOAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
