@@ -19,6 +19,7 @@ from geoapp.errors import (
     TooManyAttempts,
 )
 from geoapp.i18n import negotiate
+from geoapp.models import UtcOrNaiveDatetime
 from geoapp.security import networks, participants, planner_sessions, rate_limits
 from geoapp.security.rate_limits import Limiter
 from geoapp.security.server_keys import ServerKeys
@@ -230,3 +231,13 @@ REFUSALS: dict[Callable[..., Any], tuple[type[DomainError], ...]] = {
     require_planner: (NotPermitted,),  # the CSRF check: state-changing methods only
 }
 """What each dependency refuses with; the OpenAPI document declares it on every route using it."""
+
+
+# Query parameters the planner's queue and exports share: one wording in both documents.
+CategoryParam = Annotated[list[str] | None, Query(description="Category key; repeatable.")]
+CreatedFromParam = Annotated[
+    UtcOrNaiveDatetime | None, Query(description="Created at or after (ISO 8601; UTC if no zone).")
+]
+CreatedToParam = Annotated[
+    UtcOrNaiveDatetime | None, Query(description="Created before (ISO 8601; UTC if no zone).")
+]

@@ -13,6 +13,9 @@ from starlette.background import BackgroundTask
 
 from geoapp.api import problems
 from geoapp.api.deps import (
+    CategoryParam,
+    CreatedFromParam,
+    CreatedToParam,
     CrsDep,
     GatesDep,
     PhotoStorageDep,
@@ -24,7 +27,6 @@ from geoapp.api.deps import (
 )
 from geoapp.domain import Status
 from geoapp.errors import Busy
-from geoapp.models import UtcOrNaiveDatetime
 from geoapp.services import export_package, exports, themes
 from geoapp.services.export_formats import FORMATS, Format
 from geoapp.services.exports import ExportFile, ExportFilter
@@ -39,15 +41,9 @@ async def get_export_filter(
     status: Annotated[
         list[Status] | None, Query(description="Status of the pins; repeatable.")
     ] = None,
-    category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
-    created_from: Annotated[
-        UtcOrNaiveDatetime | None,
-        Query(description="Created at or after (ISO 8601; UTC if no zone)."),
-    ] = None,
-    created_to: Annotated[
-        UtcOrNaiveDatetime | None,
-        Query(description="Created before (ISO 8601; UTC if no zone)."),
-    ] = None,
+    category: CategoryParam = None,
+    created_from: CreatedFromParam = None,
+    created_to: CreatedToParam = None,
 ) -> ExportFilter:
     """Which pins to export; without `status` only published ones."""
     return ExportFilter(

@@ -9,7 +9,10 @@ from fastapi.responses import HTMLResponse
 from geoapp.api import problems
 from geoapp.api.deps import (
     AdminDep,
+    CategoryParam,
     ClientNetworkDep,
+    CreatedFromParam,
+    CreatedToParam,
     GatesDep,
     LanguageDep,
     LimiterDep,
@@ -43,7 +46,6 @@ from geoapp.models import (
     Statistics,
     StatusChange,
     Themes,
-    UtcOrNaiveDatetime,
 )
 from geoapp.security import planner_sessions
 from geoapp.security.rate_limits import Action
@@ -150,16 +152,10 @@ QUEUE_PAGE_MAX = 200
 async def get_queue_filter(
     status: StatusFilter = None,
     reported: ReportedFilter = False,
-    category: Annotated[list[str] | None, Query(description="Category key; repeatable.")] = None,
+    category: CategoryParam = None,
     source: Annotated[list[Source] | None, Query(description="Source; repeatable.")] = None,
-    created_from: Annotated[
-        UtcOrNaiveDatetime | None,
-        Query(description="Created at or after (ISO 8601; UTC if no zone)."),
-    ] = None,
-    created_to: Annotated[
-        UtcOrNaiveDatetime | None,
-        Query(description="Created before (ISO 8601; UTC if no zone)."),
-    ] = None,
+    created_from: CreatedFromParam = None,
+    created_to: CreatedToParam = None,
     q: Annotated[
         str | None,
         Query(
