@@ -9,6 +9,8 @@ const L = window.L;
 const MAX_ZOOM = 19;
 // A drag or a zoom fires several moves; the server is asked once the map has come to rest.
 const CALM_MS = 250;
+// keepInView() pans for our popups, at once.
+const POPUP = { maxWidth: 320, autoPan: false };
 let map;
 let pins;
 let clusters;
@@ -134,6 +136,7 @@ function onPopupOpen(event) {
       body.focus({ preventScroll: true });
     }
   }
+  keepInView(event.popup);
 }
 
 function onPopupClose(event) {
@@ -156,17 +159,26 @@ function refreshPopup(leafletPopup, content) {
   const active = document.activeElement;
   leafletPopup.update();
   if (active && active !== document.activeElement && content.contains(active)) active.focus({ preventScroll: true });
-  // The popup grew after it opened: keep its top in view, now and after Leaflet's own
-  // opening pan (still gliding at this moment) has ended.
-  keepTopInView(leafletPopup);
-  map.once('moveend', () => keepTopInView(leafletPopup));
+  keepInView(leafletPopup);
 }
 
-function keepTopInView(leafletPopup) {
+/**
+ * Pan the map at once so that the whole popup is in view, its top first when it is taller than
+ * the map. Our popups never glide (Leaflet's own autoPan is off for them): a popup still moving
+ * when its content grows, or moving under the pointer of someone about to press its buttons,
+ * loses their click.
+ */
+function keepInView(leafletPopup) {
   const element = leafletPopup.getElement();
   if (!element || !leafletPopup.isOpen()) return;
-  const overflow = map.getContainer().getBoundingClientRect().top + 10 - element.getBoundingClientRect().top;
-  if (overflow > 0) map.panBy([0, -overflow], { animate: false });
+  const box = map.getContainer().getBoundingClientRect();
+  const popupBox = element.getBoundingClientRect();
+  const margin = 10;
+  let dx = Math.max(0, popupBox.right + margin - box.right);
+  dx = Math.min(dx, popupBox.left - margin - box.left);
+  let dy = Math.max(0, popupBox.bottom + margin - box.bottom);
+  dy = Math.min(dy, popupBox.top - margin - box.top);
+  if (dx || dy) map.panBy([dx, dy], { animate: false });
 }
 
 /** District outline and named places: they orient people when no base map loads. */
@@ -205,7 +217,7 @@ export function showPins(collection, describe) {
     const [lon, lat] = feature.geometry.coordinates;
     const { style, label, popup, onOpen } = describe(feature);
     const marker = named(L.marker([lat, lon], { icon: icon(style), title: label, keyboard: true }), label);
-    marker.bindPopup(popup, { maxWidth: 320 });
+    marker.bindPopup(popup, POPUP);
     marker.on('popupopen', () => {
       map.getContainer().dispatchEvent(new CustomEvent('contribution:selected', { bubbles: true, detail: { id } }));
       if (onOpen) onOpen(popup, () => refreshPopup(marker.getPopup(), popup));
@@ -292,7 +304,7 @@ export function openPin(id, { takeFocus = true } = {}) {
 /** Show the author's own pin that waits for moderation; it stays for this page visit. */
 export function addPendingPin(lon, lat, style, label, popup) {
   const marker = named(L.marker([lat, lon], { icon: icon(style, 'pending'), title: label }), label);
-  marker.bindPopup(popup, { maxWidth: 320 });
+  marker.bindPopup(popup, POPUP);
   ownPending.push(marker);
   pins.addLayer(marker);
   return marker;
