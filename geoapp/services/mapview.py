@@ -63,17 +63,18 @@ def view(
     `count` and the count per category; its `bbox` spans its pins.
     """
     query = ContributionQuery(consultation_id=consultation.id, bbox=bbox, categories=categories)
-    # Counted first: a large view needs nothing else, a small one is counted quickly.
-    clusters = _clusters(store.map_clusters(query, grid(zoom, bbox)))
-    total = sum(c["properties"]["count"] for c in clusters)
-    if total <= pins_max:
-        pins = store.map_pins(query, pins_max)
+    # Pins first, one more than shown: a small view needs nothing else, and for a large one
+    # the read stops at that one more, before the cells are counted.
+    pins = store.map_pins(query, pins_max + 1)
+    if len(pins) <= pins_max:
         return {
             "type": "FeatureCollection",
             "kind": "pins",
             "total": len(pins),
             "features": [_pin(p) for p in pins],
         }
+    clusters = _clusters(store.map_clusters(query, grid(zoom, bbox)))
+    total = sum(c["properties"]["count"] for c in clusters)
     return {"type": "FeatureCollection", "kind": "clusters", "total": total, "features": clusters}
 
 

@@ -42,7 +42,8 @@ class MapViewQueries(SqlBase):
             .limit(limit)
         )
         with self._read() as conn:
-            return [MapPin(*row) for row in conn.execute(stmt)]
+            rows = conn.execute(stmt).all()
+        return [MapPin(*row) for row in rows]
 
     def map_clusters(self, query: ContributionQuery, grid: Grid) -> list[CellCount]:
         c = contributions.c
