@@ -23,7 +23,7 @@ from pathlib import Path
 
 import shapely.geometry
 
-from bench.ingest import UNLIMITED, Run, _ingest
+from bench.ingest import UNLIMITED, Run, ingest
 from bench.report import median, write_section
 from geoapp.domain import BBox, ContributionQuery
 from geoapp.paths import bundled
@@ -36,13 +36,13 @@ from tests.postgres import PostgresCluster, _bindir
 VIEWPORT_PINS = 500
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.backends", description=__doc__)
     parser.add_argument("--pins", type=int, default=20_000, help="pins in the database")
     parser.add_argument("--k", type=int, default=7, help="runs per figure; the median counts")
     parser.add_argument("--writers", type=int, default=50, help="concurrent ingest clients")
     parser.add_argument("--ingest", type=int, default=500, help="pins posted per ingest run")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     bbox = _viewport(args.pins)
     results: dict[str, tuple[float, int, Run]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-backends-", dir=Path.cwd()) as scratch:
@@ -108,7 +108,7 @@ def _ingest_run(url: str, folder: Path, writers: int, pins: int) -> Run:
     }
     env = {**UNLIMITED, "GEOAPP_DATABASE_URL": url}
     with ServerProcess(folder, ("-m", "geoapp", "serve"), env=env) as server:
-        return _ingest(server.url, pin, writers, pins)
+        return ingest(server.url, f"/api/consultations/{SLUG}/contributions", pin, writers, pins)
 
 
 @contextmanager

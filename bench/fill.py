@@ -1,5 +1,6 @@
 """The benchmarks' data: the demo consultation `ortsmitte` filled with N published pins."""
 
+import os
 import random
 import time
 import uuid
@@ -62,9 +63,11 @@ def fill(store: Store, n: int) -> float:
 
 
 def floors_dir() -> Path:
-    """Where the floors of ../shared/bench live, seen from this checkout or a worktree."""
-    root = Path(__file__).resolve().parent.parent
-    for candidate in (root.parent / "shared" / "bench", root.parent.parent / "shared" / "bench"):
-        if (candidate / "floor_write.py").exists():
-            return candidate
+    """Where the floors of ../shared/bench live: GEOAPP_BENCH_FLOORS, else `shared/bench`
+    beside this checkout or beside the folder of its worktrees."""
+    if configured := os.environ.get("GEOAPP_BENCH_FLOORS"):
+        return Path(configured)
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "bench" / "floor_write.py").exists():
+            return parent / "shared" / "bench"
     raise FileNotFoundError("no shared/bench/floor_write.py beside this checkout")

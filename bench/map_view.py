@@ -42,6 +42,7 @@ import geopandas
 import httpx
 import shapely.geometry
 
+from bench.fill import floors_dir
 from bench.report import median, write_section
 from geoapp.domain import BBox, Contribution, ContributionQuery, Status
 from geoapp.paths import bundled
@@ -50,19 +51,6 @@ from geoapp.store import open_store
 from tests.live_server import ServerProcess, free_port
 
 SLUG = "ortsmitte"
-# ../shared/bench beside the checkout (or beside the folder of worktrees), or where
-# GEOAPP_BENCH_FLOORS says.
-FLOOR_DIR = Path(
-    os.environ.get("GEOAPP_BENCH_FLOORS")
-    or next(
-        (
-            parent / "shared" / "bench"
-            for parent in Path(__file__).resolve().parents
-            if (parent / "shared" / "bench" / "floor_app.py").exists()
-        ),
-        Path("../shared/bench"),
-    )
-)
 CHROMIUM = os.environ.get("GEOAPP_CHROMIUM", "/usr/bin/chromium")
 BATCH = 10_000
 TARGET_PINS = 500
@@ -245,7 +233,7 @@ def _floor_database(folder: Path) -> Path:
     target = folder / "floor.sqlite"
     subprocess.run(
         [sys.executable, "floor_app.py", "build", str(folder / "floor.gpkg"), str(target)],
-        cwd=FLOOR_DIR,
+        cwd=floors_dir(),
         check=True,
     )
     return target
@@ -282,7 +270,7 @@ def _floor(database: Path) -> Iterator[str]:
     command = [sys.executable, "-m", "uvicorn", "floor_app:app", "--port", str(port)]
     command += ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
     process = subprocess.Popen(
-        command, cwd=FLOOR_DIR, env={**os.environ, "FLOOR_DB": str(database)}
+        command, cwd=floors_dir(), env={**os.environ, "FLOOR_DB": str(database)}
     )
     url = f"http://127.0.0.1:{port}"
     try:

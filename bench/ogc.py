@@ -28,14 +28,12 @@ import geopandas as gpd
 import httpx
 import shapely
 
-from bench.__main__ import SLUG
-from bench.__main__ import _fill as fill
+from bench.fill import SLUG, fill, floors_dir
 from bench.report import median, write_section
 from geoapp.config import Settings
 from geoapp.domain import ContributionQuery
 from geoapp.store import open_store
 
-FLOOR_DIR = Path(os.environ.get("GEOAPP_FLOOR_DIR", "/work/shared/bench"))
 PAGE = 1000
 FIRST_PAGE_REQUESTS = 10
 
@@ -119,7 +117,7 @@ def _prepare(folder: Path, n: int) -> str:
             str(folder / "pins.gpkg"),
             str(folder / "floor.db"),
         ],
-        cwd=FLOOR_DIR,
+        cwd=floors_dir(),
         check=True,
     )
     min_x, min_y, max_x, max_y = frame.total_bounds
@@ -167,7 +165,7 @@ def _ours(folder: Path) -> AbstractContextManager[str]:
 
 def _floor(folder: Path) -> AbstractContextManager[str]:
     env = {"FLOOR_DB": str(folder / "floor.db")}
-    app = ["floor_app:app", "--app-dir", str(FLOOR_DIR)]
+    app = ["floor_app:app", "--app-dir", str(floors_dir())]
     return _uvicorn(sys.executable, app, env, _free_port(), "/items?bbox=0,0,0,0")
 
 
