@@ -31,7 +31,11 @@ class QueueQueries(SqlBase):
         count = select(func.count()).select_from(contributions).where(*where)
         with self._read() as conn:
             rows = conn.execute(page).all()
-            total = int(conn.execute(count).scalar_one())
+            # Counting reads every match (100,000 index entries, or each text match's row):
+            # done once per walk, on its first page, not on every page after.
+            total = query.total
+            if total is None:
+                total = int(conn.execute(count).scalar_one())
         items = [(from_row(Contribution, row, contributions), _tally(row)) for row in rows]
         more = len(items) > query.limit
         items = items[: query.limit]
