@@ -1,11 +1,13 @@
-"""SQLite specifics: the durability settings every connection gets, the FTS5 tokenizer."""
+"""SQLite specifics: the durability settings every connection gets, the FTS5 index."""
 
 from pathlib import Path
 
-from sqlalchemy import event, text
+from alembic import command
+from sqlalchemy import create_engine, event, text
 
-from geoapp.domain import BBox, ContributionQuery, Grid, ModerationQuery
+from geoapp.domain import BBox, ContributionQuery, Grid, ModerationQuery, Status
 from geoapp.store import open_store
+from geoapp.store.sql.core import alembic_config
 from tests.factories import make_consultation, make_contribution
 
 
@@ -73,5 +75,66 @@ def test_queue_search_folds_umlauts_and_matches_word_beginnings(tmp_path: Path) 
         assert found("Baenke") == []
         # A word's beginning, not its middle: "Bank" finds "Bänke", not "Sitzbank".
         assert found("Bank") == [benches.id]
+    finally:
+        store.close()
+
+
+def test_the_search_index_alone_counts_a_search_in_one_consultation(tmp_path: Path) -> None:
+    """Issue 14: the count looked up the row of each match (a quarter of 100,000 pins)."""
+    store = open_store(f"sqlite:///{tmp_path / 'count.sqlite'}")
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().startswith("SELECT count"):
+            statements.append((statement, parameters))
+
+    try:
+        consultation = make_consultation(store)
+        make_contribution(store, consultation, text="Mehr Bänke vor der Bücherei!")
+        query = ModerationQuery(consultation.id, (Status.PUBLISHED,), text="Bänke")
+        event.listen(store.engine, "before_cursor_execute", keep)  # type: ignore[attr-defined]
+        assert store.moderation_queue(query).total == 1
+        event.remove(store.engine, "before_cursor_execute", keep)  # type: ignore[attr-defined]
+        [(statement, parameters)] = statements
+        with store.engine.connect() as conn:  # type: ignore[attr-defined]
+            plan = [
+                row[3]
+                for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            ]
+        assert len(plan) == 1, plan
+        assert plan[0].startswith("SCAN contributions_fts VIRTUAL TABLE INDEX"), plan
+    finally:
+        store.close()
+
+
+def test_search_words_never_match_the_scope_words_of_the_index(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'scope.sqlite'}")
+    try:
+        consultation = make_consultation(store)
+        make_contribution(store, consultation, text="Mehr Bänke vor der Bücherei!")
+        # Each pin's scope word begins with q and its status (migration 0014_queue).
+        for words in ("q", "qpublished", "published"):
+            query = ModerationQuery(consultation.id, (Status.PUBLISHED,), text=words)
+            page = store.moderation_queue(query)
+            assert (page.total, page.items) == (0, []), words
+    finally:
+        store.close()
+
+
+def test_upgrade_indexes_the_scope_of_the_pins_already_there(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    store = open_store(url)
+    consultation = make_consultation(store)
+    pin = make_contribution(store, consultation, text="Mehr Bänke vor der Bücherei!")
+    store.close()
+    config = alembic_config()
+    with create_engine(url).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0013_posters")
+    store = open_store(url)
+    try:
+        query = ModerationQuery(consultation.id, (Status.PUBLISHED,), text="Bücherei")
+        page = store.moderation_queue(query)
+        assert (page.total, [c.id for c, _ in page.items]) == (1, [pin.id])
     finally:
         store.close()
