@@ -95,16 +95,17 @@ class SqliteStore(SqlStore):
     def _queue_count(
         self, query: ModerationQuery, where: list[ColumnElement[bool]]
     ) -> Select[tuple[int]]:
-        words = WORD.findall(query.text or "")
         consultation_id = query.consultation_id
-        if not (words and consultation_id is not None and _scoped(query)):
+        if consultation_id is None or not _scoped(query):
             return super()._queue_count(query, where)
-        # The index knows each pin's consultation and status (migration 0014_queue), so it
-        # counts the matches alone instead of looking up each match's row.
+        # The search index knows each pin's consultation and status (migration 0014_queue):
+        # it counts them alone, a third of the CPU of the (consultation, status) index, and
+        # a search's matches without looking up each match's row.
         scopes = " OR ".join(f'"{_scope(consultation_id, s)}"' for s in query.statuses)
-        matches = text("contributions_fts MATCH :fts_match").bindparams(
-            fts_match=f"{_words_match(words)} AND scope : ({scopes})"
-        )
+        match = f"scope : ({scopes})"
+        if words := WORD.findall(query.text or ""):
+            match = f"{_words_match(words)} AND {match}"
+        matches = text("contributions_fts MATCH :fts_match").bindparams(fts_match=match)
         return select(func.count()).select_from(table("contributions_fts")).where(matches)
 
     def _text_clause(self, words: list[str]) -> ColumnElement[bool]:
@@ -136,7 +137,7 @@ _NOT_FILTERS = {"consultation_id", "statuses", "text", "limit", "offset", "after
 
 def _scoped(query: ModerationQuery) -> bool:
     """Whether the search index alone tells the queue's pins: some statuses, no filter but
-    the consultation and the words (a filter added to ModerationQuery counts by rows)."""
+    the consultation and any words (a filter added to ModerationQuery counts by rows)."""
     return bool(query.statuses) and all(
         getattr(query, f.name) == f.default for f in fields(query) if f.name not in _NOT_FILTERS
     )

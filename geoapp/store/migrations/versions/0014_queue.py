@@ -4,7 +4,8 @@ Counting a text search's matches in one consultation and status looked up every 
 (a common word: a quarter of 100,000 pins, 20–30 ms of CPU a count). The FTS5 index now holds
 one more column, `scope`, with a single token per pin for its consultation and status
 (`q` + status + the consultation id in hex, which the tokenizer keeps as one word), so such a
-count is answered by the index alone. The table holds no copy of the text (contentless: the
+count is answered by the index alone; so is the queue's total without a search, in a third
+of the CPU the (consultation, status) index takes. The table holds no copy of the text (contentless: the
 queue reads rows from contributions); the triggers hand it the old values to delete, and now
 also run when a pin's status or consultation changes. PostgreSQL is unchanged.
 
