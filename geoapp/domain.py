@@ -326,6 +326,9 @@ class ModerationQuery:
     """Words the pin's text or public name must contain (each also as a word's beginning)."""
     after: QueueCursor | None = None
     """The pin queue continues after this position (the last item of the page before)."""
+    total: int | None = None
+    """The matches the first page counted, carried by the cursor: the pin queue then skips
+    counting them again; None counts."""
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,10 @@ class ContributionQueue(BaseModel):
     """One page of the moderation queue of pins, newest first."""
 
     items: list[ContributionForPlanner]
-    total: int = Field(description="How many pins match the filters, on every page together.")
+    total: int = Field(
+        description="How many pins match the filters, on every page together; counted for "
+        "the first page, a walk's later pages (by `cursor`) repeat that count."
+    )
     next: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
     )

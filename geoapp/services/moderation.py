@@ -5,8 +5,9 @@ nothing is deleted except personal data on a data-subject request, and that is a
 """
 
 import base64
+import hashlib
 import json
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -47,45 +48,87 @@ TRANSITIONS: dict[Status, dict[Status, str]] = {
 NEEDS_REASON = (Status.REJECTED, Status.HIDDEN)
 
 
+@dataclass(frozen=True)
+class WalkCursor:
+    """What a queue cursor carries: where the next page starts, the total the walk's first
+    page counted, and the digest of the filters it counted them for (None when unknown)."""
+
+    position: QueueCursor
+    total: int | None = None
+    filters: str | None = None
+
+
 def queue(
     store: Store, slug: str | None, query: ModerationQuery, cursor: str | None
 ) -> ContributionQueue:
     """One page of pins to look at, newest first; by default the pending ones of every
-    consultation. `cursor` is the `next` of the page before."""
+    consultation. `cursor` is the `next` of the page before.
+
+    The total is counted on the first page and carried in the cursor, so a walk's later pages
+    show the total it started with; a cursor of other filters is counted again.
+    """
     slugs = {c.id: c.slug for c in store.list_consultations()}
     scope = _queue_query(store, slug, list(query.statuses), query.reported_only)
+    filtered = replace(query, consultation_id=scope.consultation_id, statuses=scope.statuses)
+    key = _filter_key(filtered)
+    at = decode_cursor(cursor) if cursor else None
     page = store.moderation_queue(
         replace(
-            query,
-            consultation_id=scope.consultation_id,
-            statuses=scope.statuses,
-            after=decode_cursor(cursor) if cursor else None,
+            filtered,
+            after=at.position if at else None,
+            total=at.total if at and at.filters == key else None,
         )
     )
     return ContributionQueue(
         items=[to_planner(c, slugs[c.consultation_id], tally) for c, tally in page.items],
         total=page.total,
-        next=encode_cursor(page.next) if page.next else None,
+        next=encode_cursor(WalkCursor(page.next, page.total, key)) if page.next else None,
     )
 
 
-def encode_cursor(cursor: QueueCursor) -> str:
+def encode_cursor(cursor: WalkCursor) -> str:
     """The opaque token a client hands back for the next page."""
-    raw = json.dumps([cursor.created_at.isoformat(), cursor.id]).encode()
+    position = cursor.position
+    carried = [position.created_at.isoformat(), position.id, cursor.total, cursor.filters]
+    raw = json.dumps(carried).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str) -> QueueCursor:
-    """The position a token of encode_cursor stands for; InvalidInput for anything else."""
+def decode_cursor(token: str) -> WalkCursor:
+    """The position a token of encode_cursor stands for; InvalidInput for anything else.
+
+    A token of two fields (position only) is the form handed out before totals were carried.
+    """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        created_at, contribution_id = json.loads(raw)
+        created_at, contribution_id, *carried = json.loads(raw)
+        total, filters = carried or (None, None)
         when = datetime.fromisoformat(created_at)
-        if when.tzinfo is None or not isinstance(contribution_id, str):
+        if (
+            when.tzinfo is None
+            or not isinstance(contribution_id, str)
+            or not (total is None or (type(total) is int and total >= 0))
+            or not (filters is None or isinstance(filters, str))
+        ):
             raise ValueError(token)
     except (ValueError, TypeError, UnicodeDecodeError):
         raise InvalidInput("queue_cursor_invalid", field="cursor") from None
-    return QueueCursor(when, contribution_id)
+    return WalkCursor(QueueCursor(when, contribution_id), total, filters)
+
+
+def _filter_key(query: ModerationQuery) -> str:
+    """A digest of what selects the queue's pins (not where a page starts or its length)."""
+    selecting = [
+        query.consultation_id,
+        [str(s) for s in query.statuses],
+        query.reported_only,
+        list(query.categories),
+        [str(s) for s in query.sources],
+        query.created_from.isoformat() if query.created_from else None,
+        query.created_to.isoformat() if query.created_to else None,
+        query.text,
+    ]
+    return hashlib.sha256(json.dumps(selecting).encode()).hexdigest()[:16]
 
 
 def reply_queue(

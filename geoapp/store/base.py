@@ -203,8 +203,8 @@ class Store(Protocol):
         """One page of pins for moderation, newest first, each with its open reports.
 
         The page holds up to `query.limit` pins after `query.after`; `total` counts every pin
-        that matches the filters; `text` is matched as words or word beginnings, case and
-        umlauts folded (a search for "Banke" finds "Bänke").
+        that matches the filters, or is `query.total` when that is given; `text` is matched as
+        words or word beginnings, case and umlauts folded (a search for "Banke" finds "Bänke").
         """
         ...
 

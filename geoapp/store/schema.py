@@ -110,6 +110,8 @@ contributions = Table(
     Index("ix_contributions_poster_key", "poster_key"),
     Index("ix_contributions_created_id", "created_at", "id"),
     Index("ix_contributions_queue_filters", "consultation_id", "status", "category", "source"),
+    # The queue of every consultation (a planner's default: the pending pins), in its order.
+    Index("ix_contributions_status_created", "status", "created_at", "id"),
 )
 
 replies = Table(

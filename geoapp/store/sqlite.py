@@ -1,6 +1,7 @@
 """SQLite backend: WAL, foreign keys, R*Tree bbox index, FTS5 search, writers queue instead of
 failing."""
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -8,16 +9,21 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Select,
     cast,
     create_engine,
     event,
+    func,
     literal_column,
+    select,
+    table,
     text,
 )
 from sqlalchemy.engine import make_url
 
-from geoapp.domain import BBox
+from geoapp.domain import BBox, ModerationQuery, Status
 from geoapp.store.sql import SqlStore
+from geoapp.store.sql.queue import WORD
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -86,12 +92,52 @@ class SqliteStore(SqlStore):
             conn.exec_driver_sql("PRAGMA analysis_limit=400")
             conn.exec_driver_sql("ANALYZE")
 
+    def _queue_count(
+        self, query: ModerationQuery, where: list[ColumnElement[bool]]
+    ) -> Select[tuple[int]]:
+        consultation_id = query.consultation_id
+        if consultation_id is None or not _scoped(query):
+            return super()._queue_count(query, where)
+        # The search index knows each pin's consultation and status (migration 0014_queue):
+        # it counts them alone, a third of the CPU of the (consultation, status) index, and
+        # a search's matches without looking up each match's row.
+        scopes = " OR ".join(f'"{_scope(consultation_id, s)}"' for s in query.statuses)
+        match = f"scope : ({scopes})"
+        if words := WORD.findall(query.text or ""):
+            match = f"{_words_match(words)} AND {match}"
+        matches = text("contributions_fts MATCH :fts_match").bindparams(fts_match=match)
+        return select(func.count()).select_from(table("contributions_fts")).where(matches)
+
     def _text_clause(self, words: list[str]) -> ColumnElement[bool]:
-        # FTS5 (tokenizer unicode61 remove_diacritics 2, migration 0012_search): every word
-        # as a prefix, so "Bank" finds "Bänke"; the words are letters and digits only, so
-        # nothing the planner types becomes FTS query syntax.
-        match = " ".join(f'"{word}"*' for word in words)
+        # A page needs no scope: it walks the (consultation, status) index in order and
+        # stops after one page; the scope would only make the index's answer dearer.
         return text(
             "contributions.rowid IN "
             "(SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH :fts_match)"
-        ).bindparams(fts_match=match)
+        ).bindparams(fts_match=_words_match(words))
+
+
+def _words_match(words: list[str]) -> str:
+    """The FTS5 search of `words` (tokenizer unicode61 remove_diacritics 2, migration
+    0012_search): every word as a beginning, so "Bank" finds "Bänke", in the text or public
+    name (not the scope). The words are letters and digits only, so nothing the planner
+    types becomes FTS query syntax."""
+    return "{text author_name} : (" + " ".join(f'"{word}"*' for word in words) + ")"
+
+
+def _scope(consultation_id: str, status: Status) -> str:
+    """A pin's scope word (migration 0014_queue: 'q' || status || hex(consultation_id));
+    hex, so that it is one word to the tokenizer and never FTS query syntax."""
+    return f"q{status}{consultation_id.encode().hex()}"
+
+
+# What selects pins without the search index knowing it (paging fields select none).
+_NOT_FILTERS = {"consultation_id", "statuses", "text", "limit", "offset", "after", "total"}
+
+
+def _scoped(query: ModerationQuery) -> bool:
+    """Whether the search index alone tells the queue's pins: some statuses, no filter but
+    the consultation and any words (a filter added to ModerationQuery counts by rows)."""
+    return bool(query.statuses) and all(
+        getattr(query, f.name) == f.default for f in fields(query) if f.name not in _NOT_FILTERS
+    )

@@ -392,6 +392,41 @@ def test_queue_pages_with_a_cursor_through_every_pending_pin(app_client, app_sto
     assert seen == [c.id for c in made]
 
 
+def test_queue_counts_on_the_first_page_and_carries_the_total(app_client, app_store) -> None:
+    consultation = make_consultation(app_store)
+    now = datetime.now(UTC)
+    pending = [
+        make_contribution(
+            app_store, consultation, status=Status.PENDING, created_at=now - timedelta(minutes=n)
+        )
+        for n in range(5)
+    ]
+    parking = make_contribution(
+        app_store,
+        consultation,
+        status=Status.PENDING,
+        category="parken-verkehr",
+        created_at=now - timedelta(hours=1),
+    )
+    sign_in_as(app_client, app_store, PlannerRole.MODERATOR)
+
+    def page(**params) -> dict:
+        return app_client.get("/api/planner/contributions", params=params).json()
+
+    first = page(limit=2)
+    assert first["total"] == 6
+    make_contribution(app_store, consultation, status=Status.PENDING)
+    # The walk's later pages show the total it started with, and go on below its first page.
+    second = page(limit=2, cursor=first["next"])
+    assert second["total"] == 6
+    assert [c["id"] for c in second["items"]] == [pending[2].id, pending[3].id]
+    # A cursor of other filters is counted for the filters it is used with.
+    assert page(limit=2, cursor=first["next"], category="parken-verkehr")["total"] == 1
+    assert page(limit=2, cursor=first["next"], q="Schatten")["total"] == 7
+    assert page(limit=2)["total"] == 7
+    assert parking.id in [c["id"] for c in page(limit=10)["items"]]
+
+
 def test_queue_filters_and_searches_through_the_api(app_client, app_store) -> None:
     consultation = make_consultation(app_store)
     benches = make_contribution(

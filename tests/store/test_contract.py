@@ -1465,6 +1465,30 @@ def test_queue_search_follows_edits_and_erasure(store: Store) -> None:
     assert found("Jörg") == []
 
 
+def test_queue_search_counts_the_matches_of_its_consultation_and_statuses(store: Store) -> None:
+    consultation = make_consultation(store)
+    other = make_consultation(store, slug="andere")
+    pin = _queued(store, consultation, text="Mehr Bänke am Markt.")
+    shown = _queued(store, consultation, text="Bänke fehlen.", status=Status.PUBLISHED)
+    fountain = _queued(store, consultation, text="Ein Brunnen am Markt.")
+    _queued(store, other, text="Bänke auch hier.")
+
+    def searched(*statuses: Status, text: str = "Bänke") -> tuple[int, set[str]]:
+        page = store.moderation_queue(ModerationQuery(consultation.id, statuses, text=text))
+        return page.total, {c.id for c, _ in page.items}
+
+    assert searched(Status.PENDING) == (1, {pin.id})
+    assert searched(Status.PENDING, Status.PUBLISHED) == (2, {pin.id, shown.id})
+    assert searched(Status.PENDING, text="Markt") == (2, {pin.id, fountain.id})
+    # A decision moves the pin between the statuses' searches.
+    event = _hide_event(TargetKind.CONTRIBUTION, pin.id)
+    assert store.set_status(TargetKind.CONTRIBUTION, pin.id, Status.PUBLISHED, None, event)
+    assert searched(Status.PENDING) == (0, set())
+    assert searched(Status.PUBLISHED) == (2, {pin.id, shown.id})
+    everywhere = store.moderation_queue(ModerationQuery(None, (Status.PENDING,), text="Bänke"))
+    assert everywhere.total == 1
+
+
 def test_a_pin_over_its_rate_allowance_is_counted_but_not_stored(store: Store) -> None:
     consultation = make_consultation(store)
     start = datetime(2026, 5, 1, tzinfo=UTC)

@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 
 from geoapp.domain import Contribution, ModerationQuery, QueueCursor, QueuePage, TargetKind
 from geoapp.store.schema import contributions, reports
@@ -28,10 +28,14 @@ class QueueQueries(SqlBase):
                 tuple_(c.created_at, c.id) < tuple_(query.after.created_at, query.after.id)
             )
         page = page.order_by(c.created_at.desc(), c.id.desc()).limit(query.limit + 1)
-        count = select(func.count()).select_from(contributions).where(*where)
+        count = self._queue_count(query, where)
         with self._read() as conn:
             rows = conn.execute(page).all()
-            total = int(conn.execute(count).scalar_one())
+            # Counting reads every match (100,000 index entries, or each text match's row):
+            # done once per walk, on its first page, not on every page after.
+            total = query.total
+            if total is None:
+                total = int(conn.execute(count).scalar_one())
         items = [(from_row(Contribution, row, contributions), _tally(row)) for row in rows]
         more = len(items) > query.limit
         items = items[: query.limit]
@@ -71,6 +75,12 @@ class QueueQueries(SqlBase):
         if words:
             where.append(self._text_clause(words))
         return where
+
+    def _queue_count(
+        self, query: ModerationQuery, where: list[ColumnElement[bool]]
+    ) -> Select[tuple[int]]:
+        """How many pins the queue's filters (`where`, made from `query`) let through."""
+        return select(func.count()).select_from(contributions).where(*where)
 
     def _text_clause(self, words: list[str]) -> ColumnElement[bool]:
         """Pins whose text or public name has every word, as a word or a word's beginning.
