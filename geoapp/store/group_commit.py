@@ -69,15 +69,19 @@ class GroupCommit:
         return send.outcome()
 
     def _commit(self, batch: list[_Send[object]]) -> None:
+        outcomes: list[tuple[object, Exception | None]] = []
         try:
             with self._transaction() as conn:
                 for send in batch:
                     try:
                         with conn.begin_nested():
-                            send.result = send.work(conn)
+                            outcomes.append((send.work(conn), None))
                     except Exception as error:  # this send's refusal; the others go on
-                        send.error = error
-        except Exception as error:
+                        outcomes.append((None, error))
+            # Committed: only now does any send hear that it was stored.
+            for send, (result, error) in zip(batch, outcomes, strict=True):
+                send.result, send.error = result, error
+        except BaseException as error:
             # No commit: nothing of the batch is stored, and every send hears why.
             for send in batch:
                 send.error = error
