@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from geoapp.store.base import Store
 
@@ -41,6 +42,8 @@ def load(store: Store, configured: str | None, now: datetime) -> ServerKeys:
     return ServerKeys(secret.encode("utf-8"))
 
 
+# Every request checks a token or hashes its network with a derived key: derive each once.
+@lru_cache(maxsize=64)
 def derive(secret: bytes, purpose: str) -> bytes:
     """A key for one purpose, so that no signature made for one purpose passes for another."""
     return hmac.new(secret, purpose.encode("utf-8"), hashlib.sha256).digest()

@@ -1,6 +1,7 @@
 """SQLite backend: WAL, foreign keys, R*Tree bbox index, FTS5 search, writers queue instead of
 failing."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from geoapp.domain import BBox, ModerationQuery, Status
+from geoapp.domain import BBox, Hit, ModerationQuery, Status
+from geoapp.store.group_commit import GroupCommit
 from geoapp.store.sql import SqlStore
+from geoapp.store.sql.core import count_then_write
 from geoapp.store.sql.queue import WORD
 
 BUSY_TIMEOUT_MS = 30_000
@@ -60,7 +63,14 @@ class SqliteStore(SqlStore):
             mode = "" if conn.get_execution_options().get("sqlite_readonly") else " IMMEDIATE"
             conn.exec_driver_sql(f"BEGIN{mode}")
 
+        self._sends = GroupCommit(self._write)
         super().__init__(engine)
+
+    def _write_counted(self, hits: Sequence[Hit], write: Callable[[Connection], None]) -> None:
+        # Pins and replies sent at once share a commit (one disk sync under FULL, not one each).
+        refused = self._sends.run(lambda conn: count_then_write(conn, hits, write))
+        if refused is not None:
+            raise refused
 
     def _bbox_clause(self, bbox: BBox) -> ColumnElement[bool]:
         # The R*Tree keeps 32-bit floats, rounded outwards: it finds the candidates, the exact

@@ -887,6 +887,37 @@ def test_concurrent_sends_with_one_key_store_one_pin(store: Store, store_url: st
     assert {r.response["text"] for r in records} == set(texts)
 
 
+def test_sends_at_once_through_one_store_each_get_their_own_answer(store: Store) -> None:
+    """Sends of one worker's threads may share a commit (SQLite): a refused one refuses
+    only itself, every other is stored, and each thread hears its own outcome."""
+    consultation = make_consultation(store)
+    start = datetime.now(UTC)
+    allowance = Hit("pin:p:eine", start, start + timedelta(hours=1), 3, "rate_limited")
+
+    def send(attempt: int) -> str:
+        text = f"Versuch {attempt:02d}"
+        pin = make_contribution(store, consultation, text=text, status=Status.PENDING)
+        extra = replace(pin, id=str(uuid.uuid4()), text=f"Zusatz {attempt:02d}")
+        key = "k-gleich" if attempt % 4 == 0 else f"k-{attempt}"
+        hits = [allowance] if attempt % 4 == 1 else []
+        try:
+            store.add_contribution(extra, _answer(key, {"text": extra.text}), hits)
+        except IdempotencyKeyTaken:
+            return "taken"
+        except OverLimit:
+            return "over"
+        return "stored"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(send, range(24)))
+    assert outcomes.count("taken") == 5  # six sends with one key: the first is stored
+    assert outcomes.count("over") == 3  # six sends against an allowance of three
+    texts = _texts(store, consultation.id)
+    assert [t for t in texts if t.startswith("Versuch")] == [f"Versuch {i:02d}" for i in range(24)]
+    assert len([t for t in texts if t.startswith("Zusatz")]) == outcomes.count("stored") == 16
+    assert store.count_hit("pin:p:eine", start, start + timedelta(hours=1)) == 7
+
+
 def test_pause_is_stored_with_its_audit_event_and_survives_edits(store: Store) -> None:
     consultation = make_consultation(store)
     now = datetime.now(UTC)

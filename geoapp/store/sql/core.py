@@ -98,14 +98,9 @@ class SqlBase:
         """Count a send's `hits` and, unless one is over its allowance, `write` it: one
         transaction, one commit. Over an allowance the counts are kept and OverLimit raised."""
         with self._write() as conn:
-            try:
-                count_hits(conn, hits)
-            except OverLimit as over:
-                refused = over
-            else:
-                write(conn)
-                return
-        raise refused
+            refused = count_then_write(conn, hits, write)
+        if refused is not None:
+            raise refused
 
     def _all(self, stmt: Select[Any], convert: Callable[[Row[Any]], T]) -> list[T]:
         with self._read() as conn:
@@ -221,6 +216,9 @@ def changed(conn: Connection, consultation_id: Any) -> None:
 
     `consultation_id` is an id or an expression giving one (see `of_contribution`).
     """
+    if isinstance(consultation_id, str):
+        conn.execute(_CHANGED, {"changed_id": consultation_id})
+        return
     conn.execute(
         update(consultations)
         .where(consultations.c.id == consultation_id)
@@ -257,18 +255,36 @@ _BUMP = (
     .values(count=_r.count + 1)
     .returning(_r.count)
 )
+_CHANGED = (
+    update(consultations)
+    .where(consultations.c.id == bindparam("changed_id"))
+    .values(change_version=consultations.c.change_version + 1)
+)
+
+
+def count_then_write(
+    conn: Connection, hits: Sequence[Hit], write: Callable[[Connection], None]
+) -> OverLimit | None:
+    """Count `hits`, then `write` unless one is over its allowance: that one is returned
+    (its counts stay in the transaction, nothing else is written)."""
+    try:
+        count_hits(conn, hits)
+    except OverLimit as over:
+        return over
+    write(conn)
+    return None
 
 
 def count_hits(conn: Connection, hits: Sequence[Hit]) -> None:
     """Count `hits` in order in the caller's transaction; OverLimit at the first over its
     allowance (the caller commits the counts and stores nothing else)."""
-    if not hits:
-        return
-    conn.execute(_EXPIRED, {"now": hits[0].window_start})
     for one in hits:
         window = {"hit_key": one.key, "start": one.window_start}
         count = conn.execute(_BUMP, window).scalar()
         if count is None:
+            # A new window has begun, so earlier ones may have ended: remove those here, once
+            # per window and key rather than on every send.
+            conn.execute(_EXPIRED, {"now": one.window_start})
             try:
                 with conn.begin_nested():
                     first = {"window_start": one.window_start, "expires_at": one.expires_at}

@@ -51,6 +51,9 @@ def _reply(row: Any) -> Reply:
 
 
 _CONSULTATION_BY_SLUG = select(consultations).where(consultations.c.slug == bindparam("slug"))
+# Built once, like the lookup above: SQLAlchemy then finds them compiled in its cache.
+_ADD_PIN = insert(contributions)
+_ADD_REPLY = insert(replies)
 
 
 class EngagementQueries(IdempotencyQueries):
@@ -80,9 +83,12 @@ class EngagementQueries(IdempotencyQueries):
         idempotency: IdempotencyRecord | None = None,
         hits: Sequence[Hit] = (),
     ) -> None:
+        # The row is built before the transaction: the write lock waits for no Python work.
+        row = values(contribution, contributions)
+
         def write(conn: Connection) -> None:
             keep_answer(conn, idempotency)
-            conn.execute(insert(contributions), values(contribution, contributions))
+            conn.execute(_ADD_PIN, row)
             changed(conn, contribution.consultation_id)
 
         try:
@@ -176,9 +182,11 @@ class EngagementQueries(IdempotencyQueries):
     def add_reply(
         self, reply: Reply, idempotency: IdempotencyRecord | None = None, hits: Sequence[Hit] = ()
     ) -> None:
+        row = values(reply, replies)
+
         def write(conn: Connection) -> None:
             keep_answer(conn, idempotency)
-            conn.execute(insert(replies), values(reply, replies))
+            conn.execute(_ADD_REPLY, row)
             changed(conn, of_contribution(reply.contribution_id))
 
         try:

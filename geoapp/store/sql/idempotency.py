@@ -35,6 +35,7 @@ _RECORD = select(idempotency_keys).where(
     _k.expires_at > bindparam("now"),
 )
 _EXPIRED = delete(idempotency_keys).where(idempotency_keys.c.expires_at <= bindparam("now"))
+_KEEP = insert(idempotency_keys)
 
 
 def keep_answer(conn: Connection, record: IdempotencyRecord | None) -> None:
@@ -45,7 +46,7 @@ def keep_answer(conn: Connection, record: IdempotencyRecord | None) -> None:
     if record is None:
         return
     conn.execute(_EXPIRED, {"now": record.key.created_at})
-    conn.execute(insert(idempotency_keys), {**asdict(record.key), "response": record.response})
+    conn.execute(_KEEP, {**asdict(record.key), "response": record.response})
 
 
 def _idempotency_record(row: Row[Any]) -> IdempotencyRecord:
