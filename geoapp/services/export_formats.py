@@ -22,6 +22,7 @@ import pyogrio
 import shapely
 
 from geoapp import geo
+from geoapp.services import xlsx
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
     PERIMETER_COLUMNS,
@@ -145,15 +146,16 @@ def write_csv(table: pd.DataFrame, path: Path, separator: str = ",") -> None:
 
 def write_xlsx(tables: Tables, epsg: int, path: Path) -> None:
     """One sheet per layer; the perimeter sheet holds its outline as WKT."""
-    perimeter = pd.DataFrame(projected(tables.perimeter, epsg).drop(columns="geometry"))
-    perimeter["wkt"] = shapely.to_wkt(projected(tables.perimeter, epsg).geometry.values)
+    outline = projected(tables.perimeter, epsg)
+    perimeter = pd.DataFrame(outline.drop(columns="geometry"))
+    perimeter["wkt"] = shapely.to_wkt(outline.geometry.values)
     sheets = (
         ("contributions", spreadsheet_table(tables.contributions, epsg)),
         ("replies", tables.replies),
         ("perimeter", perimeter),
     )
-    for name, table in sheets:
-        pyogrio.write_dataframe(neutralised(table), path, driver="XLSX", layer=name, use_arrow=True)
+    with open_zip(path) as archive:
+        xlsx.write_workbook(archive, [(name, neutralised(table)) for name, table in sheets])
 
 
 def write_kml(contributions: gpd.GeoDataFrame, path: Path) -> None:
