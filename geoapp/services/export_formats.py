@@ -247,16 +247,19 @@ def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")
 
 
-def spreadsheet_table(contributions: gpd.GeoDataFrame, epsg: int) -> pd.DataFrame:
-    """Contributions without geometry: lon/lat, and x/y in EPSG `epsg` when it is not WGS84."""
+def spreadsheet_table(
+    contributions: gpd.GeoDataFrame, epsg: int, moved: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame:
+    """Contributions without geometry: lon/lat, and x/y in EPSG `epsg` when it is not WGS84
+    (taken from `moved`, the same contributions projected already, when given)."""
     table = pd.DataFrame(contributions.drop(columns="geometry"))
-    points = contributions.geometry.values
-    table["lon"] = shapely.get_x(points.to_numpy())
-    table["lat"] = shapely.get_y(points.to_numpy())
+    points = contributions.geometry.values.to_numpy()
+    table["lon"] = shapely.get_x(points)
+    table["lat"] = shapely.get_y(points)
     if epsg != geo.WGS84_EPSG:
-        moved = geo.transform(points.to_numpy(), geo.WGS84, epsg)
-        table["x"] = shapely.get_x(moved)
-        table["y"] = shapely.get_y(moved)
+        there = (moved if moved is not None else projected(contributions, epsg)).geometry
+        table["x"] = shapely.get_x(there.values.to_numpy())
+        table["y"] = shapely.get_y(there.values.to_numpy())
     return table
 
 
@@ -267,7 +270,7 @@ def neutralised(table: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):
             # Column-wise; a missing cell stays missing.
-            starts = column.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            starts = column.str.startswith(FORMULA_STARTS).eq(True)
             if starts.any():
                 out[name] = column.where(~starts, "'" + column)
     return out

@@ -248,7 +248,9 @@ FILES: tuple[PackageFile, ...] = (
         "beitraege.csv",
         "Tabelle (UTF-8 mit BOM, Komma): lon/lat WGS84 und x/y EPSG:25832",
         "Table (UTF-8 with BOM, comma): lon/lat WGS84 and x/y EPSG:25832",
-        lambda job, path: write_csv(spreadsheet_table(job.data.contributions, ETRS89_UTM32), path),
+        lambda job, path: write_csv(
+            spreadsheet_table(job.data.contributions, ETRS89_UTM32, job.utm.contributions), path
+        ),
     ),
     PackageFile(
         "antworten.csv",

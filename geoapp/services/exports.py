@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 import shapely.geometry
+from shapely.geometry.base import BaseGeometry
 
 from geoapp import geo
 from geoapp.domain import Consultation, Contribution, ContributionQuery, Reply, Status
@@ -32,6 +33,8 @@ PROPERTY_FIELDS = (
     "photo_id",
 )
 """The stored fields the open-data columns are made from: never e-mail or participant."""
+POINT_TEXT = ('{"type": "Point"', '{"type":"Point"')
+"""How a point's stored GeoJSON text starts."""
 READ_FIELDS = (*PROPERTY_FIELDS, "geometry", "min_lon", "min_lat")
 """What an export reads of each contribution."""
 REPLY_STATUSES = (Status.PUBLISHED,)
@@ -232,25 +235,29 @@ def _geometries(
     geometries: list[Any], min_lon: list[float | None], min_lat: list[float | None]
 ) -> npt.NDArray[np.object_]:
     """Shapely geometries: points from their stored coordinates at once, others from GeoJSON."""
+    # Stored GeoJSON text is told a point by its start, column-wise; what the driver decoded
+    # (dicts) and the other shapes are looked at one by one.
+    point = (
+        pd.Series(geometries, dtype=object)
+        .str.startswith(POINT_TEXT)
+        .eq(True)
+        .to_numpy(bool, copy=True)
+    )
+    shapes: dict[int, BaseGeometry] = {}
+    for i in np.flatnonzero(~point):
+        found = geometries[i]
+        found = json.loads(found) if isinstance(found, str) else found
+        if isinstance(found, dict) and found.get("type") == "Point":
+            point[i] = True
+        elif found is not None:
+            shapes[i] = shapely.geometry.shape(found)
     out = np.full(len(geometries), None, dtype=object)
-    decoded = [json.loads(g) if isinstance(g, str) and not _is_point(g) else g for g in geometries]
-    points = [i for i, g in enumerate(decoded) if isinstance(g, str) or _point_dict(g)]
-    if points:
-        lon = np.array([min_lon[i] for i in points], dtype=np.float64)
-        lat = np.array([min_lat[i] for i in points], dtype=np.float64)
-        out[points] = shapely.points(lon, lat)
-    for i, g in enumerate(decoded):
-        if isinstance(g, dict) and not _point_dict(g):
-            out[i] = shapely.geometry.shape(g)
+    if point.any():
+        lon = np.array(min_lon, dtype=np.float64)[point]
+        out[point] = shapely.points(lon, np.array(min_lat, dtype=np.float64)[point])
+    for i, shape in shapes.items():
+        out[i] = shape
     return out
-
-
-def _is_point(geojson: str) -> bool:
-    return geojson.startswith(('{"type": "Point"', '{"type":"Point"'))
-
-
-def _point_dict(geometry: Any) -> bool:
-    return isinstance(geometry, dict) and geometry.get("type") == "Point"
 
 
 def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:
