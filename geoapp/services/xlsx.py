@@ -83,7 +83,8 @@ def write_workbook(archive: zipfile.ZipFile, sheets: Sequence[tuple[str, pd.Data
     )
     archive.writestr("xl/styles.xml", STYLES)
     for i, (_, table) in enumerate(sheets, start=1):
-        with archive.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
+        # No Zip64 (some Excel versions refuse it): a sheet stays far below 2 GiB.
+        with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as out:
             _write_sheet(table, out)
 
 
