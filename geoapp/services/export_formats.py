@@ -16,10 +16,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyogrio
 import shapely
 
 from geoapp import geo
+from geoapp.services import xlsx
 from geoapp.services.export_columns import (
     CONTRIBUTION_COLUMNS,
     PERIMETER_COLUMNS,
@@ -30,6 +33,7 @@ from geoapp.services.export_columns import (
 ETRS89_UTM32 = 25832
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet cell starting like this would be run as a formula; such cells get a ' first."""
+COMPRESSED_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 class Format(StrEnum):
@@ -62,9 +66,6 @@ class FormatSpec:
     default_epsg: int
     write: Writer
     wgs84_only: bool = False
-
-
-SEPARATORS = {",": "COMMA", ";": "SEMICOLON"}
 
 
 def write_geojson(
@@ -113,35 +114,48 @@ def write_shapefile_zip(tables: Tables, epsg: int, path: Path) -> None:
                 layer_options={"ENCODING": "UTF-8"},
                 use_arrow=True,
             )
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with open_zip(path) as archive:
             for part in sorted(folder.iterdir()):
-                archive.write(part, part.name)
+                add_to_zip(archive, part, part.name)
     finally:
         shutil.rmtree(folder)
 
 
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """A new ZIP at level 1: our text packs nearly as small as at 6, several times faster."""
+    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+
+
+def add_to_zip(archive: zipfile.ZipFile, file: Path, name: str) -> None:
+    """Add `file` as `name`; images are compressed already, so they are stored as they are."""
+    stored = file.suffix.lower() in COMPRESSED_SUFFIXES
+    archive.write(file, name, zipfile.ZIP_STORED if stored else None)
+
+
 def write_csv(table: pd.DataFrame, path: Path, separator: str = ",") -> None:
-    """UTF-8 with BOM so that Excel reads umlauts; `;` for German Excel."""
-    pyogrio.write_dataframe(
-        neutralised(table),
-        path,
-        driver="CSV",
-        layer_options={"WRITE_BOM": "YES", "SEPARATOR": SEPARATORS[separator]},
-        use_arrow=True,
-    )
+    """UTF-8 with BOM so that Excel reads umlauts; `;` for German Excel.
+
+    Arrow's CSV writer, not GDAL's: several times faster, and GDAL reads it back the same.
+    """
+    arrow = pa.Table.from_pandas(neutralised(table), preserve_index=False)
+    with path.open("wb") as out:
+        # Our own column names need no quotes; Arrow would quote them.
+        out.write(b"\xef\xbb\xbf" + separator.join(arrow.column_names).encode() + b"\n")
+        pacsv.write_csv(arrow, out, pacsv.WriteOptions(include_header=False, delimiter=separator))
 
 
 def write_xlsx(tables: Tables, epsg: int, path: Path) -> None:
     """One sheet per layer; the perimeter sheet holds its outline as WKT."""
-    perimeter = pd.DataFrame(projected(tables.perimeter, epsg).drop(columns="geometry"))
-    perimeter["wkt"] = shapely.to_wkt(projected(tables.perimeter, epsg).geometry.values)
+    outline = projected(tables.perimeter, epsg)
+    perimeter = pd.DataFrame(outline.drop(columns="geometry"))
+    perimeter["wkt"] = shapely.to_wkt(outline.geometry.values)
     sheets = (
         ("contributions", spreadsheet_table(tables.contributions, epsg)),
         ("replies", tables.replies),
         ("perimeter", perimeter),
     )
-    for name, table in sheets:
-        pyogrio.write_dataframe(neutralised(table), path, driver="XLSX", layer=name, use_arrow=True)
+    with open_zip(path) as archive:
+        xlsx.write_workbook(archive, [(name, neutralised(table)) for name, table in sheets])
 
 
 def write_kml(contributions: gpd.GeoDataFrame, path: Path) -> None:
@@ -233,16 +247,19 @@ def projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=f"EPSG:{epsg}")
 
 
-def spreadsheet_table(contributions: gpd.GeoDataFrame, epsg: int) -> pd.DataFrame:
-    """Contributions without geometry: lon/lat, and x/y in EPSG `epsg` when it is not WGS84."""
+def spreadsheet_table(
+    contributions: gpd.GeoDataFrame, epsg: int, moved: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame:
+    """Contributions without geometry: lon/lat, and x/y in EPSG `epsg` when it is not WGS84
+    (taken from `moved`, the same contributions projected already, when given)."""
     table = pd.DataFrame(contributions.drop(columns="geometry"))
-    points = contributions.geometry.values
-    table["lon"] = shapely.get_x(points.to_numpy())
-    table["lat"] = shapely.get_y(points.to_numpy())
+    points = contributions.geometry.values.to_numpy()
+    table["lon"] = shapely.get_x(points)
+    table["lat"] = shapely.get_y(points)
     if epsg != geo.WGS84_EPSG:
-        moved = geo.transform(points.to_numpy(), geo.WGS84, epsg)
-        table["x"] = shapely.get_x(moved)
-        table["y"] = shapely.get_y(moved)
+        there = (moved if moved is not None else projected(contributions, epsg)).geometry
+        table["x"] = shapely.get_x(there.values.to_numpy())
+        table["y"] = shapely.get_y(there.values.to_numpy())
     return table
 
 
@@ -250,12 +267,10 @@ def neutralised(table: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula, prefixed with '."""
     out = table.copy()
     for name in out.columns:
-        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
-            out[name] = out[name].map(_neutral, na_action="ignore")
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            # Column-wise; a missing cell stays missing.
+            starts = column.str.startswith(FORMULA_STARTS).eq(True)
+            if starts.any():
+                out[name] = column.where(~starts, "'" + column)
     return out
-
-
-def _neutral(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

@@ -3,7 +3,6 @@
 import hashlib
 import json
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,8 @@ from geoapp.services.export_formats import (
     ETRS89_UTM32,
     FORMULA_STARTS,
     Tables,
+    add_to_zip,
+    open_zip,
     projected,
     spreadsheet_table,
     write_csv,
@@ -247,7 +248,9 @@ FILES: tuple[PackageFile, ...] = (
         "beitraege.csv",
         "Tabelle (UTF-8 mit BOM, Komma): lon/lat WGS84 und x/y EPSG:25832",
         "Table (UTF-8 with BOM, comma): lon/lat WGS84 and x/y EPSG:25832",
-        lambda job, path: write_csv(spreadsheet_table(job.data.contributions, ETRS89_UTM32), path),
+        lambda job, path: write_csv(
+            spreadsheet_table(job.data.contributions, ETRS89_UTM32, job.utm.contributions), path
+        ),
     ),
     PackageFile(
         "antworten.csv",
@@ -409,7 +412,7 @@ def _sha256(path: Path) -> str:
 
 
 def _zip(root: Path, path: Path) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with open_zip(path) as archive:
         for item in sorted(root.rglob("*")):
             if item.is_file():
-                archive.write(item, Path(root.name) / item.relative_to(root))
+                add_to_zip(archive, item, (Path(root.name) / item.relative_to(root)).as_posix())

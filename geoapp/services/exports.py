@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 import shapely.geometry
+from shapely.geometry.base import BaseGeometry
 
 from geoapp import geo
 from geoapp.domain import Consultation, Contribution, ContributionQuery, Reply, Status
@@ -27,6 +28,15 @@ Progress = Callable[[int], None]
 """Told how many more contributions were read; the CLI draws its progress bar from it."""
 
 PROGRESS_STEP = 1000
+PROPERTY_FIELDS = (
+    *(c.name for c in CONTRIBUTION_COLUMNS if c.name in Contribution.__dataclass_fields__),
+    "photo_id",
+)
+"""The stored fields the open-data columns are made from: never e-mail or participant."""
+POINT_TEXT = ('{"type": "Point"', '{"type":"Point"')
+"""How a point's stored GeoJSON text starts."""
+READ_FIELDS = (*PROPERTY_FIELDS, "geometry", "min_lon", "min_lat")
+"""What an export reads of each contribution."""
 REPLY_STATUSES = (Status.PUBLISHED,)
 """Only published replies are exported, the same ones reply_count counts."""
 
@@ -99,20 +109,19 @@ def collect(
         require_category(consultation, key)
     query = filters.query(consultation)
     columns: dict[str, list[Any]] = {}
-    for batch in store.contribution_columns(query, PROGRESS_STEP):
+    for batch in store.contribution_columns(query, READ_FIELDS, PROGRESS_STEP):
         for name, values in batch.items():
             columns.setdefault(name, []).extend(values)
         if progress is not None:
             progress(len(batch["id"]))
     frame = _contribution_frame(columns, consultation)
-    photo_ids = columns.get("photo_id", [])
     return ExportData(
         consultation=consultation,
         filters=filters,
         contributions=frame,
         replies=_reply_frame(store.replies_of_contributions(query, REPLY_STATUSES)),
         perimeter=_perimeter_frame(consultation),
-        photos={i: p for i, p in zip(columns.get("id", []), photo_ids, strict=True) if p},
+        photos={i: p for i, p in zip(columns["id"], columns["photo_id"], strict=True) if p},
     )
 
 
@@ -159,64 +168,54 @@ def open_data_geojson(
 def _contribution_frame(
     columns: dict[str, list[Any]], consultation: Consultation
 ) -> gpd.GeoDataFrame:
-    # Column by column, vectorised: no object per pin. A column named like a contribution
-    # field is that field, unchanged (text or nothing).
-    n = len(columns.get("id", []))
-    labels = {c.key: pick(c.label, "de") for c in consultation.categories}
-    category = pd.Series(columns.get("category", []), dtype=object)
-    has_photo = pd.Series(columns.get("photo_id", []), dtype=object).notna().to_numpy()
-    ids = np.array(columns.get("id", []), dtype=object)
-    derived: dict[str, Any] = {
-        "consultation": np.full(n, consultation.slug, dtype=object),
-        "category_label": category.map(labels).fillna(category).to_numpy(dtype=object),
-        "created_at": _iso_utc_column(columns.get("created_at", [])),
-        "support_count": np.array(columns.get("support_count", []), dtype=np.int64),
-        "reply_count": np.array(columns.get("reply_count", []), dtype=np.int64),
-        "photo": np.where(has_photo, ids + ".jpg", None) if n else np.array([], dtype=object),
-        "photo_alt": np.where(has_photo, np.array(columns.get("photo_alt", []), dtype=object), None)
-        if n
-        else np.array([], dtype=object),
-    }
-    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
-    data = {**derived, **{name: np.array(columns.get(name, []), dtype=object) for name in plain}}
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n))[[c.name for c in CONTRIBUTION_COLUMNS]]
-    geometry = _geometries(
-        columns.get("geometry", []), columns.get("min_lon", []), columns.get("min_lat", [])
+    geometry = _geometries(columns["geometry"], columns["min_lon"], columns["min_lat"])
+    frame = pd.DataFrame(
+        open_data_columns(columns, consultation), index=pd.RangeIndex(len(geometry))
     )
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=f"EPSG:{geo.WGS84_EPSG}")
 
 
-def _contribution_columns(
-    rows: list[Contribution], consultation: Consultation
-) -> dict[str, list[Any]]:
-    """The open-data columns (CONTRIBUTION_COLUMNS) of `rows` as plain lists, in order.
+def open_data_columns(
+    columns: dict[str, list[Any]], consultation: Consultation
+) -> dict[str, npt.NDArray[Any]]:
+    """The open-data columns (CONTRIBUTION_COLUMNS) from the stored PROPERTY_FIELDS, in order.
 
-    A column named like a contribution field is that field, unchanged (text or nothing).
+    Column by column, vectorised: no object per pin. A column named like a contribution
+    field is that field, unchanged (text or None).
     """
+    n = len(columns["id"])
     labels = {c.key: pick(c.label, "de") for c in consultation.categories}
-    derived: dict[str, list[Any]] = {
-        "consultation": [consultation.slug] * len(rows),
-        "category_label": [labels.get(c.category, c.category) for c in rows],
-        "created_at": [iso_utc(c.created_at) for c in rows],
-        "status": [str(c.status) for c in rows],
-        "support_count": [c.support_count for c in rows],
-        "reply_count": [c.reply_count for c in rows],
-        "source": [str(c.source) for c in rows],
-        "photo": [photo_name(c.id) if c.photo_id else None for c in rows],
-        "photo_alt": [c.photo_alt if c.photo_id else None for c in rows],
+    category = pd.Series(columns["category"], dtype=object)
+    has_photo = pd.Series(columns["photo_id"], dtype=object).notna().to_numpy()
+    ids = np.array(columns["id"], dtype=object)
+    derived: dict[str, Any] = {
+        "consultation": np.full(n, consultation.slug, dtype=object),
+        "category_label": category.map(labels).fillna(category).to_numpy(dtype=object),
+        "created_at": _iso_utc_column(columns["created_at"]),
+        "support_count": np.array(columns["support_count"], dtype=np.int64),
+        "reply_count": np.array(columns["reply_count"], dtype=np.int64),
+        "photo": np.where(has_photo, ids + ".jpg", None) if n else np.array([], dtype=object),
+        "photo_alt": np.where(has_photo, np.array(columns["photo_alt"], dtype=object), None)
+        if n
+        else np.array([], dtype=object),
     }
-    plain = [c.name for c in CONTRIBUTION_COLUMNS if c.name not in derived]
-    columns = {**derived, **{name: [getattr(c, name) for c in rows] for name in plain}}
-    return {c.name: columns[c.name] for c in CONTRIBUTION_COLUMNS}
+    return {
+        c.name: derived[c.name] if c.name in derived else np.array(columns[c.name], dtype=object)
+        for c in CONTRIBUTION_COLUMNS
+    }
 
 
 def open_data_properties(
     rows: list[Contribution], consultation: Consultation
 ) -> list[dict[str, Any]]:
     """Each contribution's open-data columns as a dict: the properties of the open-data GeoJSON."""
-    columns = _contribution_columns(rows, consultation)
+    stored = {name: [getattr(r, name) for r in rows] for name in PROPERTY_FIELDS}
+    for name in ("status", "source"):
+        stored[name] = [str(v) for v in stored[name]]
+    columns = open_data_columns(stored, consultation)
     names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    values = [columns[name].tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _iso_utc_column(moments: list[Any]) -> npt.NDArray[np.object_]:
@@ -236,25 +235,29 @@ def _geometries(
     geometries: list[Any], min_lon: list[float | None], min_lat: list[float | None]
 ) -> npt.NDArray[np.object_]:
     """Shapely geometries: points from their stored coordinates at once, others from GeoJSON."""
+    # Stored GeoJSON text is told a point by its start, column-wise; what the driver decoded
+    # (dicts) and the other shapes are looked at one by one.
+    point = (
+        pd.Series(geometries, dtype=object)
+        .str.startswith(POINT_TEXT)
+        .eq(True)
+        .to_numpy(bool, copy=True)
+    )
+    shapes: dict[int, BaseGeometry] = {}
+    for i in np.flatnonzero(~point):
+        found = geometries[i]
+        found = json.loads(found) if isinstance(found, str) else found
+        if isinstance(found, dict) and found.get("type") == "Point":
+            point[i] = True
+        elif found is not None:
+            shapes[i] = shapely.geometry.shape(found)
     out = np.full(len(geometries), None, dtype=object)
-    decoded = [json.loads(g) if isinstance(g, str) and not _is_point(g) else g for g in geometries]
-    points = [i for i, g in enumerate(decoded) if isinstance(g, str) or _point_dict(g)]
-    if points:
-        lon = np.array([min_lon[i] for i in points], dtype=np.float64)
-        lat = np.array([min_lat[i] for i in points], dtype=np.float64)
-        out[points] = shapely.points(lon, lat)
-    for i, g in enumerate(decoded):
-        if isinstance(g, dict) and not _point_dict(g):
-            out[i] = shapely.geometry.shape(g)
+    if point.any():
+        lon = np.array(min_lon, dtype=np.float64)[point]
+        out[point] = shapely.points(lon, np.array(min_lat, dtype=np.float64)[point])
+    for i, shape in shapes.items():
+        out[i] = shape
     return out
-
-
-def _is_point(geojson: str) -> bool:
-    return geojson.startswith(('{"type": "Point"', '{"type":"Point"'))
-
-
-def _point_dict(geometry: Any) -> bool:
-    return isinstance(geometry, dict) and geometry.get("type") == "Point"
 
 
 def _perimeter_frame(consultation: Consultation) -> gpd.GeoDataFrame:

@@ -83,10 +83,11 @@ class Store(Protocol):
         ...
 
     def contribution_columns(
-        self, query: ContributionQuery, batch: int = 10_000
+        self, query: ContributionQuery, fields: Sequence[str], batch: int = 10_000
     ) -> Iterator[dict[str, list[Any]]]:
         """The contributions of `query` column by column, in batches of up to `batch` rows:
-        every table column and `reply_count`, for exports that build arrays, not row objects.
+        the table columns named in `fields` (and `reply_count`, if named), for exports that
+        build arrays, not row objects; a column not asked for is not read.
 
         `geometry` is its GeoJSON as text (or as the driver decoded it), `created_at` and
         `updated_at` as the driver gives them (text on SQLite; UTC either way); a point's

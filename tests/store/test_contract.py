@@ -691,6 +691,29 @@ def test_streamed_listing_matches_the_list_in_order(store: Store) -> None:
     assert len(listed) == 5
 
 
+def test_contribution_columns_are_the_listing_with_only_the_fields_asked_for(
+    store: Store,
+) -> None:
+    consultation = make_consultation(store)
+    now = datetime.now(UTC)
+    made = [
+        make_contribution(store, consultation, created_at=now - timedelta(minutes=m))
+        for m in range(5)
+    ]
+    make_reply(store, made[1])
+    query = ContributionQuery(consultation_id=consultation.id)
+    fields = ("id", "reply_count", "min_lon", "text")
+    batches = list(store.contribution_columns(query, fields, batch=2))
+    assert [len(b["id"]) for b in batches] == [2, 2, 1]
+    assert all(list(b) == list(fields) for b in batches)
+    listed = store.list_contributions(query)
+    assert [i for b in batches for i in b["id"]] == [c.id for c in listed]
+    assert [n for b in batches for n in b["reply_count"]] == [c.reply_count for c in listed]
+    assert [x for b in batches for x in b["min_lon"]] == [
+        c.geometry["coordinates"][0] for c in listed
+    ]
+
+
 def test_replies_of_contributions_follow_the_contribution_filters(store: Store) -> None:
     consultation = make_consultation(store)
     now = datetime.now(UTC)

@@ -114,21 +114,21 @@ class EngagementQueries(IdempotencyQueries):
                 yield _contribution(row)
 
     def contribution_columns(
-        self, query: ContributionQuery, batch: int = 10_000
+        self, query: ContributionQuery, fields: Sequence[str], batch: int = 10_000
     ) -> Iterator[dict[str, list[Any]]]:
-        # No JSON or datetime processing per row (the export does it per column) and no row
-        # objects beyond the driver's tuples.
+        # No JSON or datetime processing per row (the export does it per column), no row
+        # objects beyond the driver's tuples, and no column the caller did not ask for.
         raw = {"geometry": String(), "created_at": String(), "updated_at": String()}
-        stmt = self._listing(query).with_only_columns(
-            *(type_coerce(c, raw[c.name]) if c.name in raw else c for c in contributions.c),
-            self._listing(query).selected_columns.reply_count,
+        listing = self._listing(query)
+        available = {**contributions.c, "reply_count": listing.selected_columns.reply_count}
+        stmt = listing.with_only_columns(
+            *(type_coerce(available[f], raw[f]) if f in raw else available[f] for f in fields)
         )
-        names = [*contributions.c.keys(), "reply_count"]
         with self._read() as conn:
             result = conn.execute(stmt)
             while rows := result.fetchmany(batch):
                 yield dict(
-                    zip(names, (list(column) for column in zip(*rows, strict=True)), strict=True)
+                    zip(fields, (list(column) for column in zip(*rows, strict=True)), strict=True)
                 )
 
     def _listing(self, query: ContributionQuery) -> Select[Any]:
