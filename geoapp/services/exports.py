@@ -108,10 +108,11 @@ def collect(
     for key in filters.categories:
         require_category(consultation, key)
     query = filters.query(consultation)
-    columns: dict[str, list[Any]] = {}
+    # Every column present from the start: an export that matches no pin is an empty table.
+    columns: dict[str, list[Any]] = {name: [] for name in READ_FIELDS}
     for batch in store.contribution_columns(query, READ_FIELDS, PROGRESS_STEP):
         for name, values in batch.items():
-            columns.setdefault(name, []).extend(values)
+            columns[name].extend(values)
         if progress is not None:
             progress(len(batch["id"]))
     frame = _contribution_frame(columns, consultation)

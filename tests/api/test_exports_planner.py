@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from geoapp.domain import PlannerRole, Status
+from geoapp.services.export_formats import Format
 from tests.factories import make_consultation, make_contribution, sign_in_as
 
 EXPORT = "/api/planner/consultations/test/export"
@@ -113,3 +114,23 @@ def test_competition_package_downloads_as_zip(app_client, app_store, pin) -> Non
         manifest = json.loads(archive.read("test/manifest.json"))
         assert manifest["counts"]["contributions"] == 1
         assert b"e@example.org" not in b"".join(archive.read(n) for n in archive.namelist())
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_a_filter_that_matches_no_pin_downloads_an_empty_file(
+    app_client, app_store, pin, fmt: str
+) -> None:
+    sign_in_as(app_client, app_store)
+    response = app_client.get(EXPORT, params={"format": fmt, "status": "rejected"})
+    assert response.status_code == 200, response.text
+    assert response.content
+
+
+def test_an_empty_package_still_holds_its_layers(app_client, app_store, pin, tmp_path) -> None:
+    sign_in_as(app_client, app_store)
+    response = app_client.get(f"{EXPORT}/package", params={"status": "rejected"})
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        gpkg = next(name for name in archive.namelist() if name.endswith(".gpkg"))
+        (tmp_path / "p.gpkg").write_bytes(archive.read(gpkg))
+    assert len(pyogrio.read_dataframe(tmp_path / "p.gpkg", layer="contributions")) == 0
