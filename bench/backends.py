@@ -21,9 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import shapely.geometry
-
-from bench.ingest import UNLIMITED, Run, ingest
+from bench.ingest import UNLIMITED, Run, ingest, pin_for
 from bench.report import median, write_section
 from geoapp.domain import BBox, ContributionQuery
 from geoapp.paths import bundled
@@ -100,12 +98,7 @@ def _ingest_run(url: str, folder: Path, writers: int, pins: int) -> Run:
         assert consultation is not None
     finally:
         store.close()
-    point = shapely.geometry.shape(consultation.perimeter).representative_point()
-    pin = {
-        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-        "category": consultation.categories[0].key,
-        "consent": True,
-    }
+    pin = pin_for(consultation)
     env = {**UNLIMITED, "GEOAPP_DATABASE_URL": url}
     with ServerProcess(folder, ("-m", "geoapp", "serve"), env=env) as server:
         return ingest(server.url, f"/api/consultations/{SLUG}/contributions", pin, writers, pins)

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import shapely.geometry
 
+from geoapp.domain import Consultation
 from geoapp.paths import bundled
 from geoapp.services import demo
 from geoapp.store import open_store
@@ -84,12 +85,7 @@ def _run(mode: str, writers: int, pins: int) -> Run:
             assert consultation is not None
         finally:
             store.close()
-        point = shapely.geometry.shape(consultation.perimeter).representative_point()
-        pin = {
-            "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-            "category": consultation.categories[0].key,
-            "consent": True,
-        }
+        pin = pin_for(consultation)
         server = ServerProcess(
             folder,
             python_args=("-m", "bench.serve", "--factory", "geoapp.app:create_app"),
@@ -99,6 +95,17 @@ def _run(mode: str, writers: int, pins: int) -> Run:
             return ingest(
                 server.url, f"/api/consultations/{SLUG}/contributions", pin, writers, pins
             )
+
+
+def pin_for(consultation: Consultation) -> dict:
+    """The body of a pin the page would send to `consultation`: inside its perimeter, its
+    first topic."""
+    point = shapely.geometry.shape(consultation.perimeter).representative_point()
+    return {
+        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+        "category": consultation.categories[0].key,
+        "consent": True,
+    }
 
 
 def ingest(url: str, path: str, pin: dict, writers: int, pins: int) -> Run:

@@ -16,12 +16,11 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-import shapely.geometry
 from sqlalchemy import create_engine, text
 
 from bench import report
 from bench.fill import SLUG, floors_dir
-from bench.ingest import UNLIMITED, Run, ingest
+from bench.ingest import UNLIMITED, Run, ingest, pin_for
 from geoapp.paths import bundled
 from geoapp.services import demo
 from geoapp.store import open_store
@@ -82,15 +81,6 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nproduct {product:.1f} pins/s, floor {floor:.1f} pins/s: {ratio:.2f} × floor")
 
 
-def _pin(consultation_perimeter: dict, category: str) -> dict:
-    point = shapely.geometry.shape(consultation_perimeter).representative_point()
-    return {
-        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-        "category": category,
-        "consent": True,
-    }
-
-
 def _product(args: argparse.Namespace) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-writes-", dir=Path.cwd()) as scratch:
         folder = Path(scratch)
@@ -103,7 +93,7 @@ def _product(args: argparse.Namespace) -> Run:
         finally:
             store.close()
         before = _count(url, "SELECT count(*) FROM contributions")
-        pin = _pin(consultation.perimeter, consultation.categories[0].key)
+        pin = pin_for(consultation)
         path = f"/api/consultations/{SLUG}/contributions"
         with ServerProcess(folder, env={**UNLIMITED, "GEOAPP_DATABASE_URL": url}) as server:
             run = ingest(server.url, path, pin, args.writers, args.pins)
@@ -130,7 +120,7 @@ def _floor(args: argparse.Namespace) -> Run:
             "FLOOR_CATS": json.dumps([c.key for c in consultation.categories]),
         }
         floor_app = ("-m", "uvicorn", "--app-dir", str(floors_dir()), "floor_write:app")
-        pin = _pin(consultation.perimeter, consultation.categories[0].key)
+        pin = pin_for(consultation)
         server = ServerProcess(folder, python_args=floor_app, env=env, ready_path="/openapi.json")
         with server:
             run = ingest(server.url, "/pins", pin, args.writers, args.pins)
